@@ -24,10 +24,10 @@
  * the API layer reports any non-zero result as KC_ERR_INVALID.
  */
 enum patent_result {
-    PATENT_OK = 0,           /* well-formed, and the check character matches */
-    PATENT_BAD_FORMAT = -1,  /* NULL, or does not match the accepted shapes */
-    PATENT_BAD_CHECK = -2,   /* the check character does not match the digits */
-    PATENT_NO_ROOM = -3      /* valid, but normalized[cap] cannot hold the result */
+    PATENT_OK = 0,          /* well-formed, and the check character matches */
+    PATENT_BAD_FORMAT = -1, /* NULL, or does not match the accepted shapes */
+    PATENT_BAD_CHECK = -2,  /* the check character does not match the digits */
+    PATENT_NO_ROOM = -3     /* valid, but normalized[cap] cannot hold the result */
 };
 
 /*

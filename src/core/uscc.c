@@ -7,7 +7,8 @@
 static const char USCC_CHARSET[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
 
 /* GB 32100 weights for positions 1-17: 3^(i-1) mod 31. */
-static const int USCC_WEIGHTS[17] = {1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28};
+static const int USCC_WEIGHTS[17] = {1,  3,  9,  27, 19, 26, 16, 17, 20,
+                                     29, 25, 13, 8,  24, 10, 30, 28};
 
 /* GB 11714 weights for the 8 body characters of an organisation code. */
 static const int ORGCODE_WEIGHTS[8] = {3, 7, 9, 10, 5, 8, 4, 2};

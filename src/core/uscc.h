@@ -23,11 +23,11 @@
  * reports any non-zero result as KC_ERR_INVALID with uscc_strerror() as the reason.
  */
 enum uscc_result {
-    USCC_OK = 0,           /* well-formed, and the check character matches */
-    USCC_BAD_LENGTH = -1,  /* NULL, or not exactly 18 bytes */
-    USCC_BAD_CHAR = -2,    /* a byte outside the 31-character set (includes lower case) */
-    USCC_BAD_REGION = -3,  /* positions 3-8 are not six digits */
-    USCC_BAD_CHECK = -4    /* position 18 is not the computed check character */
+    USCC_OK = 0,          /* well-formed, and the check character matches */
+    USCC_BAD_LENGTH = -1, /* NULL, or not exactly 18 bytes */
+    USCC_BAD_CHAR = -2,   /* a byte outside the 31-character set (includes lower case) */
+    USCC_BAD_REGION = -3, /* positions 3-8 are not six digits */
+    USCC_BAD_CHECK = -4   /* position 18 is not the computed check character */
 };
 
 /*

@@ -11,16 +11,13 @@
 #include "crypto/gm.h"
 
 /* GB/T 32905-2016 example 1: SM3("abc"). */
-static const char ABC_HEX[] =
-    "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
+static const char ABC_HEX[] = "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0";
 
 /* GB/T 32905-2016 example 2: SM3 of "abcd" repeated 16 times (64 bytes). */
-static const char ABCD16_HEX[] =
-    "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732";
+static const char ABCD16_HEX[] = "debe9ff92275b8a138604889c18e5a4d6fdb70e5387e5765293dcba39c0c5732";
 
 /* SM3 of the empty message (cross-checked with `openssl dgst -sm3`). */
-static const char EMPTY_HEX[] =
-    "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b";
+static const char EMPTY_HEX[] = "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b";
 
 /* SM3 of one million 'a' bytes (cross-checked with `openssl dgst -sm3`). */
 static const char MILLION_A_HEX[] =

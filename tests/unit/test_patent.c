@@ -103,19 +103,19 @@ static void test_bad_format(void **state)
     expect_invalid(NULL, PATENT_BAD_FORMAT);
     expect_invalid("", PATENT_BAD_FORMAT);
     expect_invalid("ZL", PATENT_BAD_FORMAT);
-    expect_invalid("20071030849.X", PATENT_BAD_FORMAT);     /* 11 digits */
-    expect_invalid("2007103084940.X", PATENT_BAD_FORMAT);   /* 13 digits */
-    expect_invalid("20071030849X", PATENT_BAD_FORMAT);      /* 11 digits + X */
-    expect_invalid("200710308494.", PATENT_BAD_FORMAT);     /* no check character */
+    expect_invalid("20071030849.X", PATENT_BAD_FORMAT);   /* 11 digits */
+    expect_invalid("2007103084940.X", PATENT_BAD_FORMAT); /* 13 digits */
+    expect_invalid("20071030849X", PATENT_BAD_FORMAT);    /* 11 digits + X */
+    expect_invalid("200710308494.", PATENT_BAD_FORMAT);   /* no check character */
     expect_invalid("200710308494.XX", PATENT_BAD_FORMAT);
     expect_invalid("200710308494.A", PATENT_BAD_FORMAT);
     expect_invalid("200710308494-X", PATENT_BAD_FORMAT);
-    expect_invalid("200710308494.X ", PATENT_BAD_FORMAT);   /* trailing blank */
-    expect_invalid(" 200710308494.X", PATENT_BAD_FORMAT);   /* leading blank */
+    expect_invalid("200710308494.X ", PATENT_BAD_FORMAT);    /* trailing blank */
+    expect_invalid(" 200710308494.X", PATENT_BAD_FORMAT);    /* leading blank */
     expect_invalid("ZL  200710308494.X", PATENT_BAD_FORMAT); /* two blanks */
     expect_invalid("US200710308494.X", PATENT_BAD_FORMAT);
     expect_invalid("2007 10308494.X", PATENT_BAD_FORMAT);
-    expect_invalid("1234567.8", PATENT_BAD_FORMAT);         /* 7 digits */
+    expect_invalid("1234567.8", PATENT_BAD_FORMAT); /* 7 digits */
 }
 
 /* The normalised form needs 15 bytes for 12 digits and 11 for 8 digits. */
