@@ -1,0 +1,83 @@
+/*
+ * api.h — what every resource handler shares: the request body validator driven by a
+ * field table, the one place where kc_err becomes an HTTP status, list paging, and the
+ * audit context of the caller.
+ */
+#ifndef KC_API_H
+#define KC_API_H
+
+#include "core/jw.h"
+#include "http/http.h"
+#include "store/audit.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+
+struct db;
+struct db_stmt;
+
+/* Types a body field may have. */
+enum field_type {
+    FT_STR,      /* string */
+    FT_STR_NULL, /* string or null */
+    FT_INT,      /* integer */
+    FT_INT_NULL, /* integer or null */
+    FT_BOOL,     /* true/false */
+    FT_STR_LIST  /* array of strings */
+};
+
+/* One accepted body field. Tables end with a NULL name. */
+struct field_spec {
+    const char *name;       /* JSON key */
+    enum field_type type;   /* accepted JSON type */
+    bool required;          /* must be present (on create) */
+    unsigned max_chars;     /* maximum length in characters (strings, list items); 0 = none */
+};
+
+/* Returns this thread's database, or replies 500 and returns NULL. */
+struct db *api_db(struct http_req *r);
+/* Parses the body as a JSON object and checks it against spec: malformed → 400
+ * invalid_json; unknown key → 422 unknown_field; wrong type → 422 wrong_type; missing
+ * required key (when check_required) → 422 required; too long → 422 too_long; empty
+ * required string → 422 required. On failure replies and returns NULL; on success the
+ * caller owns the object (json_decref). */
+json_t *api_body(struct http_req *r, const struct field_spec *spec, bool check_required);
+/* Replies for a kc_err code (the single mapping from errors to statuses); field may be
+ * NULL. */
+void api_fail(struct http_req *r, int err, const char *code, const char *field);
+/* Reads page and page_size (defaults 1 and 20, page_size ≤ 200); replies 422 and
+ * returns false when malformed. */
+bool api_paging(struct http_req *r, int64_t *page, int64_t *page_size);
+/* Parses a path parameter as a positive int64; replies 404 and returns false otherwise. */
+bool api_id_param(struct http_req *r, int idx, int64_t *out);
+/* The caller as an audit context (valid for the request's lifetime). */
+struct audit_ctx api_audit_ctx(struct http_req *r);
+/* Starts {"items":[ ... writes nothing else; finish with api_list_end. */
+void api_list_begin(struct jw *w, struct buf *out);
+/* Closes the items array and writes total, page, page_size, then replies 200. */
+void api_list_end(struct http_req *r, struct jw *w, struct buf *out, int64_t total, int64_t page,
+                  int64_t page_size);
+/* The string value of key in o, or NULL when absent, null or not a string. */
+const char *api_str(json_t *o, const char *key);
+/* Writes the user object (as returned by session and /me routes). */
+void api_write_user(struct http_req *r, struct jw *w, const struct auth_user *u);
+/* Returns the sort column for ?sort= from a whitelist (NULL-terminated); "-x" sorts
+ * descending. Replies 422 and returns false for a value outside it. */
+bool api_sort(struct http_req *r, const char *const *allowed, const char *dflt,
+              const char **col, bool *desc);
+/* Replies 422 for field with code unless region_code is a known region; returns the
+ * canonical code (aliases resolved) in out[7]. */
+bool api_region(struct http_req *r, struct db *db, const char *field, const char *region_code,
+                char out[7]);
+/* Streams rows of st (a prepared, bound statement) as an XLSX download; the columns
+ * are (key, Chinese header, English header) triples ended by NULL. Replies. */
+void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *cols,
+                     const char *sheet_zh, const char *sheet_en, const char *filename);
+
+/* Messages: the text for an error code in the request's language, with the field's
+ * label substituted where the template wants one. Allocated from r->arena. */
+const char *msg_error(struct http_req *r, const char *code, const char *field);
+/* The label of a field in the request's language. */
+const char *msg_field(bool en, const char *field);
+
+#endif

@@ -1,0 +1,18 @@
+/*
+ * demo.h — the demo data set loaded by `serve --demo` into an empty data directory.
+ */
+#ifndef KC_DEMO_H
+#define KC_DEMO_H
+
+#include "core/err.h"
+
+struct db;
+
+/* When the database has no users yet: loads one bureau per seed city and county, a few
+ * hundred organisations with valid USCCs (deterministic, fixed seed), and one or more
+ * demo accounts per role with random passwords, written to accounts_path (mode 0600) as
+ * `username<TAB>password<TAB>role<TAB>region_code` lines. Returns 0, or a kc_err.
+ * *loaded is set to 1 when it loaded, 0 when the database already had users. */
+int demo_load(struct db *db, const char *accounts_path, int *loaded) KC_MUST_CHECK;
+
+#endif

@@ -1,0 +1,94 @@
+/*
+ * db.h — the backend-neutral database interface.
+ *
+ * Domain and store code talk to the database only through this header, with SQL that
+ * uses `?` placeholders and portable syntax, so a PostgreSQL backend (db_pg.c) can be
+ * added without touching them. SQLite (db_sqlite.c) is the default backend: one
+ * connection per thread, WAL, `BEGIN IMMEDIATE` for writes.
+ *
+ * Statements come from a per-connection cache keyed by the SQL text: prepare once, reuse
+ * many times. A statement is valid until db_done() is called on it.
+ */
+#ifndef KC_DB_H
+#define KC_DB_H
+
+#include "core/err.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct db;
+struct db_stmt;
+struct jw;
+
+/* Result of db_step besides errors. */
+enum db_step { DB_DONE = 0, DB_ROW = 1 };
+
+/* Column value types. */
+enum db_type { DB_NULL, DB_INT, DB_FLOAT, DB_TEXT, DB_BLOB };
+
+/* Opens (creating if needed) the database file at path and sets the connection up
+ * (WAL, foreign keys, busy timeout). *out is owned by the caller (db_close). */
+int db_open(const char *path, struct db **out) KC_MUST_CHECK;
+/* Closes a connection and its statement cache; NULL is a no-op. */
+void db_close(struct db *db);
+
+/* Sets the path the per-thread connections open. Call once before serving. */
+void db_set_path(const char *path);
+/* Returns this thread's connection, opening it on first use; NULL on failure
+ * (logged). Owned by the thread; closed by db_thread_close. */
+struct db *db_thread(void);
+/* Closes this thread's connection, if any. */
+void db_thread_close(void);
+
+/* Returns the cached prepared statement for sql (the cache keeps its own copy of the
+ * text), or NULL on a preparation error (logged). */
+struct db_stmt *db_prep(struct db *db, const char *sql);
+/* Prepares sql and binds arguments described by types: 'i' int64_t, 's' const char *
+ * (NULL binds null), 'n' nothing (binds null). Returns NULL on error. */
+struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
+int db_bind_int(struct db_stmt *st, int idx, int64_t v) KC_MUST_CHECK;
+int db_bind_text(struct db_stmt *st, int idx, const char *s) KC_MUST_CHECK;
+int db_bind_null(struct db_stmt *st, int idx) KC_MUST_CHECK;
+/* Steps: DB_ROW, DB_DONE, KC_ERR_CONFLICT (a unique/constraint violation) or KC_ERR_DB. */
+int db_step(struct db_stmt *st) KC_MUST_CHECK;
+/* Resets the statement and clears bindings so the cache can hand it out again. */
+void db_done(struct db_stmt *st);
+/* Runs a statement that returns no rows, then db_done; 0, KC_ERR_CONFLICT or KC_ERR_DB. */
+int db_run(struct db_stmt *st) KC_MUST_CHECK;
+/* For a statement returning one integer: steps once and returns it via *out
+ * (0 when there is no row). Calls db_done. */
+int db_scalar(struct db_stmt *st, int64_t *out) KC_MUST_CHECK;
+
+int db_col_count(struct db_stmt *st);
+const char *db_col_name(struct db_stmt *st, int i);
+enum db_type db_col_type(struct db_stmt *st, int i);
+int64_t db_col_int(struct db_stmt *st, int i);
+double db_col_double(struct db_stmt *st, int i);
+/* Text of column i; valid until the next step/done. NULL for SQL NULL. */
+const char *db_col_text(struct db_stmt *st, int i);
+
+/* Runs SQL text with no parameters (may hold several statements). */
+int db_exec(struct db *db, const char *sql) KC_MUST_CHECK;
+/* Transactions. db_begin takes the write lock at once (BEGIN IMMEDIATE). */
+int db_begin(struct db *db) KC_MUST_CHECK;
+int db_commit(struct db *db) KC_MUST_CHECK;
+/* Rolls back if a transaction is open; safe to call anytime. */
+void db_rollback(struct db *db);
+int64_t db_last_id(struct db *db);
+int db_changes(struct db *db);
+const char *db_errmsg(struct db *db);
+/* Copies the whole database to dest_path with the online-backup API. */
+int db_backup(struct db *db, const char *dest_path) KC_MUST_CHECK;
+/* Number of database errors seen since start (for /metrics). */
+uint64_t db_error_count(void);
+
+/* Writes the current row as a JSON object: one key per column (its name); a column
+ * whose name ends in "_json" holds JSON text and is written raw under the name
+ * without the suffix. */
+void db_row_jw(struct db_stmt *st, struct jw *w);
+/* The current row as a new jansson object (same key rules as db_row_jw); the caller
+ * owns the reference (json_decref). */
+struct json_t *db_row_json(struct db_stmt *st);
+
+#endif

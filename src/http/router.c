@@ -1,0 +1,144 @@
+/*
+ * router.c — matches a request against the static route table and enforces access:
+ * session, CSRF on unsafe methods, then the route's capability. Default deny: a route
+ * without an explicit ROUTE_PUBLIC needs a session, and ROUTE_CAP routes need the bit.
+ */
+#include "http/internal.h"
+#include "core/utf8.h"
+#include "db/db.h"
+#include "store/session.h"
+
+#include <microhttpd.h>
+#include <string.h>
+
+/* Matches path against pattern; on success fills r->params and returns true. */
+static bool match(struct http_req *r, const char *pattern, const char *path)
+{
+    int n = 0;
+    const char *params[HTTP_MAX_PARAMS];
+    size_t plen[HTTP_MAX_PARAMS];
+    while (*pattern && *path) {
+        if (*pattern == '{') {
+            const char *end = strchr(pattern, '}');
+            const char *seg_end = strchr(path, '/');
+            if (!seg_end)
+                seg_end = path + strlen(path);
+            if (seg_end == path || n == HTTP_MAX_PARAMS)
+                return false;
+            params[n] = path;
+            plen[n] = (size_t)(seg_end - path);
+            n++;
+            pattern = end + 1;
+            path = seg_end;
+            continue;
+        }
+        if (*pattern != *path)
+            return false;
+        pattern++;
+        path++;
+    }
+    if (*pattern || *path)
+        return false;
+    r->n_params = n;
+    for (int i = 0; i < n; i++)
+        r->params[i] = arena_strndup(&r->arena, params[i], plen[i]);
+    return true;
+}
+
+/* True for methods that change state. */
+static bool unsafe_method(const char *m)
+{
+    return strcmp(m, "GET") != 0 && strcmp(m, "HEAD") != 0 && strcmp(m, "OPTIONS") != 0;
+}
+
+/* Iterator callback: flags a query argument that is not valid UTF-8. */
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key,
+                                 const char *value)
+{
+    (void)kind;
+    bool *bad = cls;
+    if (!utf8_valid(key, strlen(key)) || (value && !utf8_valid(value, strlen(value)))) {
+        *bad = true;
+        return MHD_NO;
+    }
+    return MHD_YES;
+}
+
+/* Loads the session from the cookie (or a bearer token later); fills r->user. */
+static void authenticate(struct http_req *r, struct db *db)
+{
+    const char *token = MHD_lookup_connection_value(r->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+    if (!token || !*token)
+        return;
+    if (session_load(db, token, &r->user) == 0)
+        r->have_user = true;
+}
+
+void router_dispatch(struct http_req *r, size_t body_limit)
+{
+    (void)body_limit;
+    if (r->too_large) {
+        http_reply_error(r, 413, "too_large", NULL);
+        return;
+    }
+    const char *path = r->path;
+    bool api = strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
+    bool path_seen = false;
+    const struct route *rt = NULL;
+    for (size_t i = 0; i < http_routes_count; i++) {
+        const struct route *c = &http_routes[i];
+        if (!match(r, c->pattern, path))
+            continue;
+        path_seen = true;
+        if (strcmp(c->method, r->method) == 0 ||
+            (strcmp(r->method, "HEAD") == 0 && strcmp(c->method, "GET") == 0)) {
+            rt = c;
+            r->route_idx = (int)i;
+            break;
+        }
+    }
+    if (!rt) {
+        if (path_seen) {
+            http_reply_error(r, 405, "method_not_allowed", NULL);
+            return;
+        }
+        if (!api && (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) &&
+            assets_serve(r) == 0)
+            return;
+        http_reply_error(r, 404, "route_not_found", NULL);
+        return;
+    }
+    bool bad_arg = false;
+    MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &bad_arg);
+    if (bad_arg || !utf8_valid(path, strlen(path))) {
+        http_reply_error(r, 400, "bad_request", NULL);
+        return;
+    }
+    if (rt->access != ROUTE_PUBLIC) {
+        struct db *db = db_thread();
+        if (!db) {
+            http_reply_error(r, 500, "internal", NULL);
+            return;
+        }
+        authenticate(r, db);
+        if (!r->have_user) {
+            http_reply_error(r, 401, "unauthenticated", NULL);
+            return;
+        }
+        if (unsafe_method(r->method)) {
+            const char *t = http_header(r, "X-CSRF-Token");
+            if (!t || !session_csrf_ok(&r->user, t)) {
+                http_reply_error(r, 403, "csrf_failed", NULL);
+                return;
+            }
+        }
+        if (rt->access == ROUTE_CAP && !auth_can(&r->user, rt->cap)) {
+            http_reply_error(r, 403, "forbidden", NULL);
+            return;
+        }
+        /* The user's stored language wins over the browser's header. */
+        if (!http_header(r, "Accept-Language"))
+            r->en = strcmp(r->user.lang, "en") == 0;
+    }
+    rt->fn(r);
+}

@@ -1,0 +1,141 @@
+/* user.c (store) — SQL for user accounts. */
+#include "store/user.h"
+#include "core/timeutil.h"
+#include "db/db.h"
+#include "store/audit.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define USER_SELECT                                                                             \
+    "SELECT u.id, u.username, u.display_name, u.role, u.region_code, r.name AS region_name, "  \
+    "u.org_id, o.name AS org_name, u.status, u.lang, u.created_at, u.updated_at "              \
+    "FROM users u LEFT JOIN regions r ON r.code = u.region_code "                              \
+    "LEFT JOIN orgs o ON o.id = u.org_id "
+
+#define USER_WHERE                                                                              \
+    "WHERE u.region_code >= ? AND u.region_code < ? AND u.region_code >= ? "                   \
+    "AND u.region_code < ? "                                                                   \
+    "AND (? IS NULL OR instr(u.username, ?) > 0 OR instr(u.display_name, ?) > 0) "             \
+    "AND (? IS NULL OR u.role = ?) AND (? IS NULL OR u.status = ?) "
+
+/* Binds USER_WHERE; returns the next parameter index or -1. */
+static int bind_where(struct db_stmt *st, const struct scope *sc, const struct user_filter *f)
+{
+    int i = 1, rc = 0;
+    rc |= db_bind_text(st, i++, sc->lo);
+    rc |= db_bind_text(st, i++, sc->hi);
+    rc |= db_bind_text(st, i++, f->region.lo);
+    rc |= db_bind_text(st, i++, f->region.hi);
+    for (int k = 0; k < 3; k++)
+        rc |= db_bind_text(st, i++, f->q);
+    rc |= db_bind_text(st, i++, f->role);
+    rc |= db_bind_text(st, i++, f->role);
+    rc |= db_bind_text(st, i++, f->status);
+    rc |= db_bind_text(st, i++, f->status);
+    return rc ? -1 : i;
+}
+
+int user_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
+{
+    struct db_stmt *st = db_query(
+        db, USER_SELECT "WHERE u.id = ? AND u.region_code >= ? AND u.region_code < ?", "iss",
+        id, sc->lo, sc->hi);
+    if (!st)
+        return KC_ERR_DB;
+    int rc = db_step(st);
+    if (rc == DB_ROW)
+        *out = db_row_json(st);
+    db_done(st);
+    if (rc < 0)
+        return rc;
+    return rc == DB_ROW ? 0 : KC_ERR_NOT_FOUND;
+}
+
+struct db_stmt *user_list(struct db *db, const struct scope *sc, const struct user_filter *f,
+                          const char *sort_col, bool desc, int64_t limit, int64_t offset)
+{
+    char sql[2048];
+    snprintf(sql, sizeof(sql), "%s%sORDER BY u.%s %s, u.id %s%s", USER_SELECT, USER_WHERE,
+             sort_col, desc ? "DESC" : "ASC", desc ? "DESC" : "ASC",
+             limit >= 0 ? " LIMIT ? OFFSET ?" : "");
+    struct db_stmt *st = db_prep(db, sql);
+    if (!st)
+        return NULL;
+    int i = bind_where(st, sc, f);
+    if (i > 0 && limit >= 0)
+        if (db_bind_int(st, i, limit) || db_bind_int(st, i + 1, offset))
+            i = -1;
+    if (i < 0) {
+        db_done(st);
+        return NULL;
+    }
+    return st;
+}
+
+int user_count(struct db *db, const struct scope *sc, const struct user_filter *f, int64_t *n)
+{
+    struct db_stmt *st = db_prep(db, "SELECT count(*) FROM users u " USER_WHERE);
+    if (!st)
+        return KC_ERR_DB;
+    if (bind_where(st, sc, f) < 0) {
+        db_done(st);
+        return KC_ERR_DB;
+    }
+    return db_scalar(st, n);
+}
+
+int user_insert(struct db *db, const struct audit_ctx *ctx, const char *username,
+                const char *display_name, const char *role, const char *region_code,
+                int64_t org_id, const char *password_hash, int64_t *id)
+{
+    int64_t now = time_now();
+    int rc = db_run(db_query(db,
+                             "INSERT INTO users(username,display_name,role,region_code,org_id,"
+                             "password_hash,created_at,updated_at) "
+                             "VALUES(?,?,?,?,nullif(?,0),?,?,?)",
+                             "ssssisii", username, display_name, role, region_code, org_id,
+                             password_hash, now, now));
+    if (rc)
+        return rc;
+    *id = db_last_id(db);
+    struct scope all = {"", "~", 0};
+    json_t *after = NULL;
+    rc = user_get(db, &all, *id, &after);
+    if (!rc)
+        rc = audit_write(db, ctx, "create", "user", *id, NULL, after);
+    json_decref(after);
+    return rc;
+}
+
+int user_store_password(struct db *db, const struct audit_ctx *ctx, int64_t id,
+                        const char *password_hash, int64_t keep_session)
+{
+    int rc = db_begin(db);
+    if (rc)
+        return rc;
+    rc = db_run(db_query(db,
+                         "UPDATE users SET password_hash=?, failed_logins=0, locked_until=0, "
+                         "updated_at=? WHERE id=?",
+                         "sii", password_hash, time_now(), id));
+    if (!rc && db_changes(db) == 0)
+        rc = KC_ERR_NOT_FOUND;
+    if (!rc)
+        rc = db_run(db_query(db, "DELETE FROM sessions WHERE user_id=? AND id<>?", "ii", id,
+                             keep_session));
+    if (!rc) {
+        json_t *d = json_pack("{s:{s:s,s:s}}", "password", "before", "***", "after", "***");
+        rc = audit_write_diff(db, ctx, "password", "user", id, d);
+        json_decref(d);
+    }
+    if (!rc)
+        return db_commit(db);
+    db_rollback(db);
+    return rc;
+}
+
+bool user_name_ok(const char *u)
+{
+    size_t n = strlen(u);
+    return n >= 3 && n <= 32 && strspn(u, "abcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
