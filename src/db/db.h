@@ -47,6 +47,21 @@ struct db_stmt *db_prep(struct db *db, const char *sql);
 /* Prepares sql and binds arguments described by types: 'i' int64_t, 's' const char *
  * (NULL binds null), 'n' nothing (binds null). Returns NULL on error. */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
+/* Arguments collected while building SQL text with optional conditions: add each
+ * value as its "?" is appended, then bind them all at once. */
+#define DB_MAX_ARGS 32
+struct db_args {
+    int n;                            /* values added */
+    char type[DB_MAX_ARGS];           /* 'i' or 's' */
+    int64_t i[DB_MAX_ARGS];           /* integer values */
+    const char *s[DB_MAX_ARGS];       /* text values (borrowed; NULL binds null) */
+};
+void db_args_int(struct db_args *a, int64_t v);
+void db_args_text(struct db_args *a, const char *s);
+/* Binds a's values from index 1; returns the next free index or -1 on error. */
+int db_bind_args(struct db_stmt *st, const struct db_args *a);
+/* db_prep then db_bind_args; NULL on error. */
+struct db_stmt *db_prep_args(struct db *db, const char *sql, const struct db_args *a);
 int db_bind_int(struct db_stmt *st, int idx, int64_t v) KC_MUST_CHECK;
 int db_bind_text(struct db_stmt *st, int idx, const char *s) KC_MUST_CHECK;
 int db_bind_null(struct db_stmt *st, int idx) KC_MUST_CHECK;

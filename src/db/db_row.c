@@ -1,8 +1,10 @@
-/* db_row.c — backend-neutral row serialisation (JSON writer and jansson). */
+/* db_row.c — backend-neutral helpers: row serialisation (JSON writer and jansson) and
+ * argument lists for SQL built with optional conditions. */
 #include "db/db.h"
 #include "core/jw.h"
 #include "core/timeutil.h"
 
+#include <assert.h>
 #include <jansson.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -111,4 +113,39 @@ json_t *db_row_json(struct db_stmt *st)
         json_object_set_new(o, name, v);
     }
     return o;
+}
+
+void db_args_int(struct db_args *a, int64_t v)
+{
+    assert(a->n < DB_MAX_ARGS);
+    a->type[a->n] = 'i';
+    a->i[a->n++] = v;
+}
+
+void db_args_text(struct db_args *a, const char *s)
+{
+    assert(a->n < DB_MAX_ARGS);
+    a->type[a->n] = 's';
+    a->s[a->n++] = s;
+}
+
+int db_bind_args(struct db_stmt *st, const struct db_args *a)
+{
+    for (int k = 0; k < a->n; k++) {
+        int rc = a->type[k] == 'i' ? db_bind_int(st, k + 1, a->i[k])
+                                   : db_bind_text(st, k + 1, a->s[k]);
+        if (rc)
+            return -1;
+    }
+    return a->n + 1;
+}
+
+struct db_stmt *db_prep_args(struct db *db, const char *sql, const struct db_args *a)
+{
+    struct db_stmt *st = db_prep(db, sql);
+    if (st && db_bind_args(st, a) < 0) {
+        db_done(st);
+        st = NULL;
+    }
+    return st;
 }

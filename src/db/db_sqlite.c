@@ -120,29 +120,40 @@ static unsigned hash_sql(const char *s)
     return h;
 }
 
-/* Returns the cached statement for sql, preparing it on first use. */
+/* Returns the cached statement for sql, preparing it on first use. Lookups probe at
+ * most CACHE_PROBES slots; when they are all taken by other statements, the home slot's
+ * statement is finalized and replaced (entries are never removed otherwise, so no probe
+ * chain is ever broken). */
+#define CACHE_PROBES 8
 struct db_stmt *db_prep(struct db *db, const char *sql)
 {
     unsigned h = hash_sql(sql) % STMT_CACHE;
-    for (unsigned k = 0; k < STMT_CACHE; k++) {
+    struct db_stmt *slot = NULL;
+    for (unsigned k = 0; k < CACHE_PROBES; k++) {
         struct db_stmt *e = &db->cache[(h + k) % STMT_CACHE];
-        if (e->st && strcmp(e->sql, sql) == 0)
-            return e;
         if (!e->st) {
-            if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &e->st, NULL) !=
-                SQLITE_OK) {
-                e->st = NULL;
-                fail(db, sql);
-                return NULL;
-            }
-            e->sql = xstrdup(sql);
-            e->db = db;
-            return e;
+            slot = e;
+            break;
         }
+        if (strcmp(e->sql, sql) == 0)
+            return e;
     }
-    /* Cache full: a programming error (too many distinct SQL texts). */
-    log_msg(LOG_ERROR, "statement cache full", "sql", sql, NULL);
-    abort();
+    if (!slot) {
+        slot = &db->cache[h];
+        sqlite3_finalize(slot->st);
+        free((char *)slot->sql);
+        slot->st = NULL;
+        slot->sql = NULL;
+    }
+    if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &slot->st, NULL) !=
+        SQLITE_OK) {
+        slot->st = NULL;
+        fail(db, sql);
+        return NULL;
+    }
+    slot->sql = xstrdup(sql);
+    slot->db = db;
+    return slot;
 }
 
 /* Prepares and binds by a type string. */

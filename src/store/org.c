@@ -15,34 +15,45 @@
     "FROM orgs o LEFT JOIN regions r ON r.code = o.region_code "                               \
     "LEFT JOIN industries i ON i.code = o.industry_code "
 
-/* Scope and filter conditions; parameters bound by bind_where in this order. */
-#define ORG_WHERE                                                                               \
-    "WHERE o.region_code >= ? AND o.region_code < ? AND (? = 0 OR o.id = ?) "                  \
-    "AND o.region_code >= ? AND o.region_code < ? "                                            \
-    "AND (? IS NULL OR instr(o.name, ?) > 0 OR instr(o.uscc, ?) > 0) "                         \
-    "AND (? IS NULL OR o.kind = ?) "                                                           \
-    "AND (? IS NULL OR substr(o.industry_code, 1, length(?)) = ?) "                            \
-    "AND (? IS NULL OR EXISTS (SELECT 1 FROM json_each(o.chains) WHERE value = ?)) "
-
-/* Binds the ORG_WHERE parameters starting at index 1; returns the next index or -1. */
-static int bind_where(struct db_stmt *st, const struct scope *sc, const struct org_filter *f)
+/* Appends the WHERE clause for scope and filters to sql and their values to a. Only
+ * the conditions in use are written, so the planner can walk the primary key for an
+ * unfiltered page and the region index for a region's page. */
+static void build_where(struct buf *sql, struct db_args *a, const struct scope *sc,
+                        const struct org_filter *f)
 {
-    int i = 1, rc = 0;
-    rc |= db_bind_text(st, i++, sc->lo);
-    rc |= db_bind_text(st, i++, sc->hi);
-    rc |= db_bind_int(st, i++, sc->org_id);
-    rc |= db_bind_int(st, i++, sc->org_id);
-    rc |= db_bind_text(st, i++, f->region.lo);
-    rc |= db_bind_text(st, i++, f->region.hi);
-    for (int k = 0; k < 3; k++)
-        rc |= db_bind_text(st, i++, f->q);
-    rc |= db_bind_text(st, i++, f->kind);
-    rc |= db_bind_text(st, i++, f->kind);
-    for (int k = 0; k < 3; k++)
-        rc |= db_bind_text(st, i++, f->industry);
-    rc |= db_bind_text(st, i++, f->chain);
-    rc |= db_bind_text(st, i++, f->chain);
-    return rc ? -1 : i;
+    buf_puts(sql, "WHERE 1=1 ");
+    if (sc->lo[0]) {
+        buf_puts(sql, "AND o.region_code >= ? AND o.region_code < ? ");
+        db_args_text(a, sc->lo);
+        db_args_text(a, sc->hi);
+    }
+    if (sc->org_id) {
+        buf_puts(sql, "AND o.id = ? ");
+        db_args_int(a, sc->org_id);
+    }
+    if (f->region.lo[0]) {
+        buf_puts(sql, "AND o.region_code >= ? AND o.region_code < ? ");
+        db_args_text(a, f->region.lo);
+        db_args_text(a, f->region.hi);
+    }
+    if (f->q) {
+        buf_puts(sql, "AND (instr(o.name, ?) > 0 OR instr(o.uscc, ?) > 0) ");
+        db_args_text(a, f->q);
+        db_args_text(a, f->q);
+    }
+    if (f->kind) {
+        buf_puts(sql, "AND o.kind = ? ");
+        db_args_text(a, f->kind);
+    }
+    if (f->industry) {
+        buf_puts(sql, "AND substr(o.industry_code, 1, length(?)) = ? ");
+        db_args_text(a, f->industry);
+        db_args_text(a, f->industry);
+    }
+    if (f->chain) {
+        buf_puts(sql, "AND EXISTS (SELECT 1 FROM json_each(o.chains) WHERE value = ?) ");
+        db_args_text(a, f->chain);
+    }
 }
 
 int org_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
@@ -65,34 +76,31 @@ int org_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
 struct db_stmt *org_list(struct db *db, const struct scope *sc, const struct org_filter *f,
                          const char *sort_col, bool desc, int64_t limit, int64_t offset)
 {
-    char sql[2048];
-    snprintf(sql, sizeof(sql), "%s%sORDER BY o.%s %s, o.id %s%s", ORG_SELECT, ORG_WHERE,
-             sort_col, desc ? "DESC" : "ASC", desc ? "DESC" : "ASC",
-             limit >= 0 ? " LIMIT ? OFFSET ?" : "");
-    struct db_stmt *st = db_prep(db, sql);
-    if (!st)
-        return NULL;
-    int i = bind_where(st, sc, f);
-    if (i > 0 && limit >= 0)
-        if (db_bind_int(st, i, limit) || db_bind_int(st, i + 1, offset))
-            i = -1;
-    if (i < 0) {
-        db_done(st);
-        return NULL;
+    struct buf sql = {0};
+    struct db_args a = {0};
+    buf_puts(&sql, ORG_SELECT);
+    build_where(&sql, &a, sc, f);
+    buf_printf(&sql, "ORDER BY o.%s %s, o.id %s", sort_col, desc ? "DESC" : "ASC",
+               desc ? "DESC" : "ASC");
+    if (limit >= 0) {
+        buf_puts(&sql, " LIMIT ? OFFSET ?");
+        db_args_int(&a, limit);
+        db_args_int(&a, offset);
     }
+    struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
+    buf_free(&sql);
     return st;
 }
 
 int org_count(struct db *db, const struct scope *sc, const struct org_filter *f, int64_t *n)
 {
-    struct db_stmt *st = db_prep(db, "SELECT count(*) FROM orgs o " ORG_WHERE);
-    if (!st)
-        return KC_ERR_DB;
-    if (bind_where(st, sc, f) < 0) {
-        db_done(st);
-        return KC_ERR_DB;
-    }
-    return db_scalar(st, n);
+    struct buf sql = {0};
+    struct db_args a = {0};
+    buf_puts(&sql, "SELECT count(*) FROM orgs o ");
+    build_where(&sql, &a, sc, f);
+    struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
+    buf_free(&sql);
+    return st ? db_scalar(st, n) : KC_ERR_DB;
 }
 
 /* String member or NULL. */

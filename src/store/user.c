@@ -1,5 +1,6 @@
 /* user.c (store) — SQL for user accounts. */
 #include "store/user.h"
+#include "core/buf.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "store/audit.h"
@@ -13,27 +14,32 @@
     "FROM users u LEFT JOIN regions r ON r.code = u.region_code "                              \
     "LEFT JOIN orgs o ON o.id = u.org_id "
 
-#define USER_WHERE                                                                              \
-    "WHERE u.region_code >= ? AND u.region_code < ? AND u.region_code >= ? "                   \
-    "AND u.region_code < ? "                                                                   \
-    "AND (? IS NULL OR instr(u.username, ?) > 0 OR instr(u.display_name, ?) > 0) "             \
-    "AND (? IS NULL OR u.role = ?) AND (? IS NULL OR u.status = ?) "
-
-/* Binds USER_WHERE; returns the next parameter index or -1. */
-static int bind_where(struct db_stmt *st, const struct scope *sc, const struct user_filter *f)
+/* Appends the WHERE clause (only the conditions in use) and its values. */
+static void build_where(struct buf *sql, struct db_args *a, const struct scope *sc,
+                        const struct user_filter *f)
 {
-    int i = 1, rc = 0;
-    rc |= db_bind_text(st, i++, sc->lo);
-    rc |= db_bind_text(st, i++, sc->hi);
-    rc |= db_bind_text(st, i++, f->region.lo);
-    rc |= db_bind_text(st, i++, f->region.hi);
-    for (int k = 0; k < 3; k++)
-        rc |= db_bind_text(st, i++, f->q);
-    rc |= db_bind_text(st, i++, f->role);
-    rc |= db_bind_text(st, i++, f->role);
-    rc |= db_bind_text(st, i++, f->status);
-    rc |= db_bind_text(st, i++, f->status);
-    return rc ? -1 : i;
+    buf_puts(sql, "WHERE 1=1 ");
+    const struct scope *ranges[] = {sc, &f->region};
+    for (int k = 0; k < 2; k++) {
+        if (!ranges[k]->lo[0])
+            continue;
+        buf_puts(sql, "AND u.region_code >= ? AND u.region_code < ? ");
+        db_args_text(a, ranges[k]->lo);
+        db_args_text(a, ranges[k]->hi);
+    }
+    if (f->q) {
+        buf_puts(sql, "AND (instr(u.username, ?) > 0 OR instr(u.display_name, ?) > 0) ");
+        db_args_text(a, f->q);
+        db_args_text(a, f->q);
+    }
+    if (f->role) {
+        buf_puts(sql, "AND u.role = ? ");
+        db_args_text(a, f->role);
+    }
+    if (f->status) {
+        buf_puts(sql, "AND u.status = ? ");
+        db_args_text(a, f->status);
+    }
 }
 
 int user_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
@@ -55,34 +61,31 @@ int user_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
 struct db_stmt *user_list(struct db *db, const struct scope *sc, const struct user_filter *f,
                           const char *sort_col, bool desc, int64_t limit, int64_t offset)
 {
-    char sql[2048];
-    snprintf(sql, sizeof(sql), "%s%sORDER BY u.%s %s, u.id %s%s", USER_SELECT, USER_WHERE,
-             sort_col, desc ? "DESC" : "ASC", desc ? "DESC" : "ASC",
-             limit >= 0 ? " LIMIT ? OFFSET ?" : "");
-    struct db_stmt *st = db_prep(db, sql);
-    if (!st)
-        return NULL;
-    int i = bind_where(st, sc, f);
-    if (i > 0 && limit >= 0)
-        if (db_bind_int(st, i, limit) || db_bind_int(st, i + 1, offset))
-            i = -1;
-    if (i < 0) {
-        db_done(st);
-        return NULL;
+    struct buf sql = {0};
+    struct db_args a = {0};
+    buf_puts(&sql, USER_SELECT);
+    build_where(&sql, &a, sc, f);
+    buf_printf(&sql, "ORDER BY u.%s %s, u.id %s", sort_col, desc ? "DESC" : "ASC",
+               desc ? "DESC" : "ASC");
+    if (limit >= 0) {
+        buf_puts(&sql, " LIMIT ? OFFSET ?");
+        db_args_int(&a, limit);
+        db_args_int(&a, offset);
     }
+    struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
+    buf_free(&sql);
     return st;
 }
 
 int user_count(struct db *db, const struct scope *sc, const struct user_filter *f, int64_t *n)
 {
-    struct db_stmt *st = db_prep(db, "SELECT count(*) FROM users u " USER_WHERE);
-    if (!st)
-        return KC_ERR_DB;
-    if (bind_where(st, sc, f) < 0) {
-        db_done(st);
-        return KC_ERR_DB;
-    }
-    return db_scalar(st, n);
+    struct buf sql = {0};
+    struct db_args a = {0};
+    buf_puts(&sql, "SELECT count(*) FROM users u ");
+    build_where(&sql, &a, sc, f);
+    struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
+    buf_free(&sql);
+    return st ? db_scalar(st, n) : KC_ERR_DB;
 }
 
 int user_insert(struct db *db, const struct audit_ctx *ctx, const char *username,
