@@ -2,6 +2,7 @@
 export default {
   app: {
     name: 'Kechuang',
+    short: 'Kechuang',
     title: 'Kechuang · S&T Innovation Platform',
     subtitle: 'Science & Technology Innovation Platform',
   },

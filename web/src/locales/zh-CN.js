@@ -2,6 +2,7 @@
 export default {
   app: {
     name: '科创',
+    short: '科创平台',
     title: '科创 · 科技创新体系平台',
     subtitle: '科技创新体系管理平台',
   },

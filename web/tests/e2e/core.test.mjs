@@ -1,0 +1,284 @@
+// Browser test of the platform core against the real binary:
+//   node --test web/tests/e2e/        (from the repository root; `make test-browser`)
+// Starts `$KC_BIN serve --demo` on an ephemeral port with a fresh data directory, drives
+// Debian's Chromium through playwright-core, and stops the server at the end.
+// Environment: KC_BIN (default <repo>/build/kechuang), KC_CHROMIUM (default
+// /usr/bin/chromium). Screenshots go to web/tests/e2e/out/.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const REPO = path.resolve(HERE, '../../..')
+const OUT = path.join(HERE, 'out')
+const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
+const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
+const STEP_MS = 15000
+
+// USCC (GB 32100-2015) check character over the first 17 characters.
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+function usccCheck(first17) {
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(first17[i]) * USCC_WEIGHTS[i]
+  return USCC_CHARS[(31 - (sum % 31)) % 31]
+}
+// A fresh valid USCC: "91" + region 330402 + 9 random characters + check character.
+function freshUscc() {
+  let body = '91330402'
+  for (let i = 0; i < 9; i++) body += USCC_CHARS[Math.floor(Math.random() * USCC_CHARS.length)]
+  return body + usccCheck(body)
+}
+
+let server = null
+let serverLog = ''
+let dataDir = null
+let baseUrl = null
+let accounts = []
+let browser = null
+
+// Starts the server and resolves with its base URL once it prints "listening on …".
+function startServer() {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-'))
+  return new Promise((resolve, reject) => {
+    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    })
+    server = child
+    let settled = false
+    const timer = setTimeout(() => {
+      if (!settled) {
+        settled = true
+        reject(new Error(`server did not print its address within 60 s; output:\n${serverLog}`))
+      }
+    }, 60000)
+    const onData = (chunk) => {
+      serverLog += chunk.toString()
+      const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(serverLog)
+      if (m && !settled) {
+        settled = true
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', (c) => {
+      serverLog += c.toString()
+    })
+    child.on('error', (e) => {
+      if (!settled) {
+        settled = true
+        clearTimeout(timer)
+        reject(new Error(`cannot start ${KC_BIN}: ${e.message}`))
+      }
+    })
+    child.on('exit', (code, sig) => {
+      if (!settled) {
+        settled = true
+        clearTimeout(timer)
+        reject(new Error(`server exited early (code ${code}, signal ${sig}); output:\n${serverLog}`))
+      }
+    })
+  })
+}
+
+// Reads <data>/demo-accounts.txt (username\tpassword\trole\tregion_code; # comments),
+// waiting briefly in case the server writes it just after it starts listening.
+async function readAccounts() {
+  const file = path.join(dataDir, 'demo-accounts.txt')
+  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
+  const text = fs.readFileSync(file, 'utf8')
+  return text
+    .split('\n')
+    .map((l) => l.replace(/\r$/, ''))
+    .filter((l) => l.trim() && !l.startsWith('#'))
+    .map((l) => {
+      const [username, password, role, region_code] = l.split('\t')
+      return { username, password, role, region_code }
+    })
+}
+
+// Stops the server: SIGTERM, then SIGKILL after 5 s.
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return
+  const exited = new Promise((r) => server.once('exit', r))
+  server.kill('SIGTERM')
+  const t = setTimeout(() => server.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(t)
+}
+
+before(async () => {
+  fs.mkdirSync(OUT, { recursive: true })
+  baseUrl = await startServer()
+  accounts = await readAccounts()
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+})
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {})
+  await stopServer()
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+test('USCC helper agrees with the known example', () => {
+  assert.equal(usccCheck('91330100704313080'), 'Y')
+  const u = freshUscc()
+  assert.equal(u.length, 18)
+  assert.equal(u.slice(2, 8), '330402')
+})
+
+test('admin: language switch, org create with a field error, list search, audit entry', async () => {
+  const admin = accounts.find((a) => a.role === 'admin')
+  assert.ok(admin, `no admin account in demo-accounts.txt: ${JSON.stringify(accounts)}`)
+
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
+  context.setDefaultTimeout(STEP_MS)
+  const page = await context.newPage()
+  const problems = []
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    // CSP violations and uncaught errors show up as console errors.
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
+  })
+  const sel = (name) => page.locator(`[data-test="${name}"]`)
+
+  try {
+    // Log in.
+    await page.goto(baseUrl + '/')
+    await sel('login-username').waitFor()
+    await sel('login-username').fill(admin.username)
+    await sel('login-password').fill(admin.password)
+    await sel('login-submit').click()
+    await sel('menu-orgs').waitFor()
+
+    // Language: zh-CN → en → zh-CN; the menu label follows, and the choice is stored.
+    const label = sel('menu-label-orgs')
+    const startZh = (await label.textContent()).trim() === '组织机构'
+    if (!startZh) {
+      // The account was left in English by an earlier run: start from Chinese.
+      await sel('lang-switch').click()
+      await page.waitForFunction(() => document.querySelector('[data-test="menu-label-orgs"]')?.textContent.trim() === '组织机构')
+    }
+    await sel('lang-switch').click()
+    await page.waitForFunction(() => document.querySelector('[data-test="menu-label-orgs"]')?.textContent.trim() === 'Organisations')
+    // The switch is remembered on the server (PATCH /api/v1/me).
+    let savedLang = null
+    for (let i = 0; i < 50 && savedLang !== 'en'; i++) {
+      if (i) await page.waitForTimeout(100)
+      savedLang = await page.evaluate(async () => {
+        const r = await fetch('/api/v1/session', { credentials: 'same-origin' })
+        return (await r.json()).user.lang
+      })
+    }
+    assert.equal(savedLang, 'en', 'user.lang was not saved on the server')
+    await sel('lang-switch').click()
+    await page.waitForFunction(() => document.querySelector('[data-test="menu-label-orgs"]')?.textContent.trim() === '组织机构')
+
+    // Organisations: create with a bad USCC, see the field error, fix it, save.
+    await sel('menu-orgs').click()
+    await sel('org-table').waitFor()
+    await sel('org-create').click()
+    const dialog = page.locator('.el-dialog').filter({ has: sel('org-form') })
+    await dialog.waitFor()
+
+    const orgName = `浏览器测试科技有限公司${Date.now().toString(36)}`
+    const goodUscc = freshUscc()
+
+    await dialog.locator('[data-test="org-kind"]').click()
+    await page.locator('.el-select-dropdown__item[data-test="org-kind-enterprise"]:visible').click()
+    await sel('org-name').fill(orgName)
+    await sel('org-uscc').fill('91330100704313080X')
+    // Region 330402 (南湖区, as in the USCC): type into the filterable cascader, take the suggestion.
+    const regionInput = dialog.locator('[data-test="org-field-region_code"] input')
+    await regionInput.click()
+    await regionInput.fill('南湖')
+    await page.locator('.el-cascader__suggestion-item:visible', { hasText: '南湖区' }).first().click()
+
+    await sel('org-save').click()
+    const usccError = sel('field-error-uscc')
+    await usccError.waitFor({ state: 'visible' })
+    const errText = (await usccError.textContent()).trim()
+    assert.ok(errText.length > 0, 'the USCC field error is empty')
+    // The error sits inside the USCC form item, not elsewhere.
+    assert.equal(await sel('org-field-uscc').locator('[data-test="field-error-uscc"]').count(), 1)
+
+    await sel('org-uscc').fill(goodUscc)
+    await usccError.waitFor({ state: 'detached' })
+    await sel('org-save').click()
+    await dialog.waitFor({ state: 'hidden' })
+
+    // Find it through the search box.
+    await sel('org-search').fill(orgName)
+    await sel('org-search').press('Enter')
+    const row = sel('org-table').locator('.el-table__body tr', { hasText: orgName })
+    await row.first().waitFor()
+    assert.ok((await row.first().textContent()).includes(goodUscc), 'the row does not show the new USCC')
+    await sel('org-search').fill('')
+    await sel('org-search').press('Enter')
+    await page.waitForTimeout(500)
+    await page.screenshot({ path: path.join(OUT, 'orgs.png'), fullPage: true })
+    await sel('org-search').fill(orgName)
+    await sel('org-search').press('Enter')
+    await row.first().waitFor()
+
+    // Detail drawer shows the record.
+    await row.first().locator('[data-test="org-detail-btn"]').click()
+    await sel('org-detail-fields').waitFor()
+    assert.ok((await sel('org-detail-fields').textContent()).includes(goodUscc))
+    await page.screenshot({ path: path.join(OUT, 'org-detail.png') })
+    await page.keyboard.press('Escape')
+    await sel('org-detail-fields').waitFor({ state: 'hidden' })
+
+    // Audit log: the create entry for entity org carries the name in its diff.
+    await sel('menu-audit').click()
+    await sel('audit-table').waitFor()
+    await sel('audit-filter-action').click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '新增' }).click()
+    const auditRow = sel('audit-table').locator('.el-table__body > tbody > tr.el-table__row', { hasText: orgName }).first()
+    await auditRow.waitFor()
+    const rowText = await auditRow.textContent()
+    assert.ok(rowText.includes('组织机构'), `audit row is not for an organisation: ${rowText}`)
+    assert.ok(rowText.includes('新增'), `audit row is not a create: ${rowText}`)
+    await auditRow.locator('.el-table__expand-icon').click()
+    const diff = sel('audit-diff').filter({ hasText: orgName }).first()
+    await diff.waitFor()
+    const diffText = await diff.textContent()
+    assert.ok(diffText.includes(goodUscc), 'the audit diff does not carry the USCC')
+    await sel('audit-verify').click()
+    await sel('audit-verdict').waitFor()
+    await page.screenshot({ path: path.join(OUT, 'audit.png'), fullPage: true })
+
+    // Home page renders its cards and chart without errors.
+    await sel('menu-home').click()
+    await sel('count-orgs').waitFor()
+    await page.locator('[data-test="home-chart"] canvas').waitFor()
+    await page.waitForTimeout(800)
+    await page.screenshot({ path: path.join(OUT, 'home.png'), fullPage: true })
+
+    assert.deepEqual(problems, [], 'browser errors')
+  } catch (e) {
+    await page.screenshot({ path: path.join(OUT, 'failure.png'), fullPage: true }).catch(() => {})
+    if (serverLog) e.message += `\n--- server output (tail) ---\n${serverLog.slice(-3000)}`
+    throw e
+  } finally {
+    await context.close()
+  }
+})
