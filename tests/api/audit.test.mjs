@@ -161,11 +161,6 @@ describe('backup and restore', () => {
             await s2.stop();
         }
     });
-
-    test('`restore` refuses to overwrite a non-empty data dir (beyond the contract: safety)', async () => {
-        const r = await runCli(['restore', '--data', restoredDir, backupFile]);
-        assert.notEqual(r.code, 0, `restore over a non-empty data dir succeeded\n${r.stdout}${r.stderr}`);
-    });
 });
 
 describe('tamper detection', () => {

@@ -96,11 +96,11 @@ describe('XLSX exports', () => {
     });
 
     test('filters apply: q and kind give the same count as the list', async (t) => {
-        const url = '/api/v1/orgs/export?region_code=3310&kind=enterprise&q=%E7%A7%91%E6%8A%80';
+        const url = '/api/v1/orgs/export?region_code=331000&kind=enterprise&q=%E7%A7%91%E6%8A%80';
         const { file } = await fetchXlsx(admin, url, 'orgs-filtered');
         if (!SOFFICE) return t.skip('soffice (LibreOffice) is not installed');
         const rows = await xlsxRows(file);
-        const total = await listTotal(admin, '/api/v1/orgs?region_code=3310&kind=enterprise&q=%E7%A7%91%E6%8A%80');
+        const total = await listTotal(admin, '/api/v1/orgs?region_code=331000&kind=enterprise&q=%E7%A7%91%E6%8A%80');
         assert.equal(rows.length - 1, total);
     });
 

@@ -110,23 +110,27 @@ describe('list scope', () => {
             assert.deepEqual(outside.map((o) => `${o.id}:${o.region_code}`), [], `orgs outside ${prefix}`);
             assert.ok(total > 0, `${name} sees some orgs`);
             if (name !== 'admin') {
-                const adminTotal = (await clients.admin.get(`/api/v1/orgs?region_code=${prefix}&page_size=1`)).json.total;
-                assert.equal(total, adminTotal, `${name} sees every org of ${prefix}`);
+                // The region_code filter takes a region code and matches its prefix.
+                const adminTotal = (await clients.admin.get(`/api/v1/orgs?region_code=${want.region}&page_size=1`)).json.total;
+                assert.equal(total, adminTotal, `${name} sees every org of ${want.region} (prefix ${prefix})`);
             }
         });
     }
 
     test('a region_code filter outside scope yields nothing (not the whole scope, not the other region)', async () => {
-        const r = await clients.county_nanhu.get('/api/v1/orgs?region_code=3311&page_size=200');
+        const r = await clients.county_nanhu.get('/api/v1/orgs?region_code=331100&page_size=200');
         assertOk(r);
         assert.equal(r.json.total, 0);
-        const r2 = await clients.city_jiaxing.get('/api/v1/orgs?region_code=33&page_size=200');
+        const r1 = await clients.county_nanhu.get('/api/v1/orgs?region_code=330411&page_size=200');
+        assertOk(r1);
+        assert.equal(r1.json.total, 0, 'a sibling county');
+        const r2 = await clients.city_jiaxing.get('/api/v1/orgs?region_code=330000&page_size=200');
         assertOk(r2);
         assert.ok(r2.json.items.every((o) => o.region_code.startsWith('3304')));
     });
 
     test('search (q) stays within scope', async () => {
-        const other = await firstOrg(clients.admin, '331000'.slice(0, 4));
+        const other = await firstOrg(clients.admin, '331000');
         const r = await clients.city_jiaxing.get(`/api/v1/orgs?q=${encodeURIComponent(other.uscc)}`);
         assertOk(r);
         assert.equal(r.json.total, 0, `city_jiaxing finds ${other.uscc} of ${other.region_code} by USCC`);
@@ -146,7 +150,7 @@ describe('reads and writes by id', () => {
     test('GET inside scope → 200; outside → 404 not_found', async () => {
         const nanhu = await firstOrg(clients.admin, '330402');
         const xiuzhou = await firstOrg(clients.admin, '330411');
-        const taizhou = await firstOrg(clients.admin, '3310');
+        const taizhou = await firstOrg(clients.admin, '331000');
         assertOk(await clients.county_nanhu.get(`/api/v1/orgs/${nanhu.id}`));
         assertError(await clients.county_nanhu.get(`/api/v1/orgs/${xiuzhou.id}`), 404, 'not_found');
         assertOk(await clients.city_jiaxing.get(`/api/v1/orgs/${xiuzhou.id}`));
@@ -177,7 +181,7 @@ describe('reads and writes by id', () => {
         const xiuzhou = await firstOrg(clients.admin, '330411');
         const r = await clients.county_nanhu.patch(`/api/v1/orgs/${xiuzhou.id}`, { address: '被越权修改' });
         assertError(r, 404, 'not_found');
-        const taizhou = await firstOrg(clients.admin, '3310');
+        const taizhou = await firstOrg(clients.admin, '331000');
         assertError(await clients.city_jiaxing.patch(`/api/v1/orgs/${taizhou.id}`, { address: '被越权修改' }), 404, 'not_found');
         const neighbour = (await clients.admin.get('/api/v1/orgs?region_code=330402&page_size=50')).json.items
             .find((o) => o.id !== clients.ent_nanhu.user.org_id);
