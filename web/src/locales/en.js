@@ -60,6 +60,7 @@ export default {
     roleRegion: '{role} · {region}',
     counts: {
       orgs: 'Organisations',
+      enterprises: 'Enterprises',
       users: 'Users',
       audit: 'Audit entries',
       regions: 'Regions',

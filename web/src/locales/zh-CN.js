@@ -60,6 +60,7 @@ export default {
     roleRegion: '{role} · {region}',
     counts: {
       orgs: '组织机构',
+      enterprises: '企业',
       users: '用户',
       audit: '审计记录',
       regions: '行政区划',

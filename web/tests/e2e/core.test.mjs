@@ -28,10 +28,21 @@ function usccCheck(first17) {
   for (let i = 0; i < 17; i++) sum += USCC_CHARS.indexOf(first17[i]) * USCC_WEIGHTS[i]
   return USCC_CHARS[(31 - (sum % 31)) % 31]
 }
-// A fresh valid USCC: "91" + region 330402 + 9 random characters + check character.
+// GB 11714 organisation-code check character over 8 characters (digits here).
+function orgCodeCheck(body8) {
+  const w = [3, 7, 9, 10, 5, 8, 4, 2]
+  let sum = 0
+  for (let i = 0; i < 8; i++) sum += Number(body8[i]) * w[i]
+  const c = 11 - (sum % 11)
+  return c === 10 ? 'X' : c === 11 ? '0' : String(c)
+}
+// A fresh valid USCC: "91" + region 330402 + a random 9-character organisation code
+// (8 digits + its own GB 11714 check, so the server has nothing to warn about) + the
+// USCC check character.
 function freshUscc() {
-  let body = '91330402'
-  for (let i = 0; i < 9; i++) body += USCC_CHARS[Math.floor(Math.random() * USCC_CHARS.length)]
+  let org = ''
+  for (let i = 0; i < 8; i++) org += String(Math.floor(Math.random() * 10))
+  const body = '91330402' + org + orgCodeCheck(org)
   return body + usccCheck(body)
 }
 
@@ -140,6 +151,7 @@ after(async () => {
 
 test('USCC helper agrees with the known example', () => {
   assert.equal(usccCheck('91330100704313080'), 'Y')
+  assert.equal(orgCodeCheck('70431308'), '0')
   const u = freshUscc()
   assert.equal(u.length, 18)
   assert.equal(u.slice(2, 8), '330402')
