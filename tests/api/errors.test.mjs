@@ -268,6 +268,29 @@ describe('input hardening', () => {
         assert.ok(r.status < 500, `got ${r.status}`);
     });
 
+    test('concurrent writes all succeed (no SQLITE_BUSY → 500) and keep the audit chain intact', async () => {
+        const before = await counts();
+        const creates = await Promise.all(Array.from({ length: 24 }, () => admin.post('/api/v1/orgs', orgInput())));
+        const bad = creates.filter((r) => r.status !== 201).map((r) => `${r.status} ${r.text.slice(0, 120)}`);
+        assert.deepEqual(bad, [], 'concurrent creates');
+        const target = creates[0].json.org;
+        const patches = await Promise.all(Array.from({ length: 16 }, (_, i) =>
+            admin.patch(`/api/v1/orgs/${target.id}`, { address: `并发地址 ${i}` })));
+        assert.deepEqual(patches.filter((r) => r.status !== 200).map((r) => `${r.status} ${r.text.slice(0, 120)}`), []);
+        const afterCounts = await counts();
+        assert.equal(afterCounts.orgs, before.orgs + 24);
+        assert.ok(afterCounts.audit >= before.audit + 24 + 1, `audit entries ${before.audit} → ${afterCounts.audit}`);
+        const v = await admin.get('/api/v1/audit/verify');
+        assert.equal(v.json?.ok, true, `audit chain after concurrent writes: ${v.text}`);
+    });
+
+    test('concurrent duplicate USCC: exactly one wins, the others get 409', async () => {
+        const input = orgInput();
+        const rs = await Promise.all(Array.from({ length: 8 }, () => admin.post('/api/v1/orgs', input)));
+        const statuses = rs.map((r) => r.status).sort();
+        assert.deepEqual(statuses, [201, 409, 409, 409, 409, 409, 409, 409], rs.map((r) => r.text.slice(0, 80)).join('\n'));
+    });
+
     test('the server is still healthy after all of that', async () => {
         assertOk(await request(srv.base, '/healthz'));
         assertOk(await admin.get('/api/v1/orgs?page_size=1'));

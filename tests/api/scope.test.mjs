@@ -139,8 +139,8 @@ describe('list scope', () => {
     });
 
     test('sort by name ascending and descending', async () => {
-        const a = (await clients.city_lishui.get('/api/v1/orgs?sort=name&page_size=200')).json.items.map((o) => o.id);
-        const d = (await clients.city_lishui.get('/api/v1/orgs?sort=-name&page_size=200')).json.items.map((o) => o.id);
+        const a = (await clients.city_lishui.get('/api/v1/orgs?sort=name&page_size=200')).json.items.map((o) => o.name);
+        const d = (await clients.city_lishui.get('/api/v1/orgs?sort=-name&page_size=200')).json.items.map((o) => o.name);
         assert.ok(a.length > 2);
         assert.deepEqual(d, [...a].reverse());
     });
