@@ -100,6 +100,23 @@ describe('audit entries', () => {
         assert.ok(r.json.items.every((e) => e.action === 'login' && e.username === 'city_lishui'));
     });
 
+    test('user creation and password changes are audited without any password or hash', async () => {
+        const pw = 'Audit-user-Passw0rd-1';
+        const c = await admin.post('/api/v1/users', {
+            username: 'audit_pw_user', display_name: '审计用户', role: 'county_officer', region_code: '330402', password: pw,
+        });
+        assertOk(c, 201);
+        const id = c.json.user.id;
+        assertOk(await admin.post(`/api/v1/users/${id}/password`, { password: 'Audit-user-Passw0rd-2' }));
+        const r = await admin.get(`/api/v1/audit?entity=user&entity_id=${id}`);
+        assertOk(r);
+        const actions = r.json.items.map((e) => e.action);
+        assert.ok(actions.includes('create') && actions.includes('password'), `actions ${actions}`);
+        const text = JSON.stringify(r.json.items);
+        assert.ok(!text.includes(pw) && !text.includes('Audit-user-Passw0rd-2'), 'no clear-text password in the audit log');
+        assert.ok(!/\$argon2/.test(text), 'no password hash in the audit log');
+    });
+
     test('audit filters: entity, action, user, from/to', async () => {
         const today = new Date().toISOString().slice(0, 10);
         const r = await admin.get(`/api/v1/audit?entity=org&action=update&user=admin&from=${today}&to=${today}&page_size=200`);

@@ -212,6 +212,16 @@ describe('users through the API', () => {
         }
     });
 
+    test('GET /api/v1/users/{id} answers the full User object', async () => {
+        const { user } = await apiUser('api_shape');
+        for (const u of [user, (await admin.get(`/api/v1/users/${user.id}`)).json]) {
+            const missing = ['id', 'username', 'display_name', 'role', 'region_code', 'region_name', 'org_id',
+                'org_name', 'status', 'lang', 'capabilities', 'created_at'].filter((k) => !(k in u));
+            assert.deepEqual(missing, [], `User fields missing from ${JSON.stringify(u)}`);
+            assert.ok(!('password_hash' in u));
+        }
+    });
+
     test('duplicate username → 409 conflict, field username', async () => {
         const r = await admin.post('/api/v1/users', {
             username: 'admin', display_name: 'x', role: 'admin', region_code: '000000', password: STRONG,
