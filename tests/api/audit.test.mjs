@@ -240,6 +240,16 @@ describe('tamper detection', () => {
             `output names id ${middleId} (gap) or ${middleId + 1} (its successor): ${out}`);
     });
 
+    test('deleting the newest entry is detected (ids are never reused)', async () => {
+        const tail = copyDir(dataDir);
+        cleanup.push(tail);
+        const db = findDb(tail);
+        const last = Number((await sql(db, 'SELECT max(id) FROM audit_log')).trim());
+        await sql(db, `DELETE FROM audit_log WHERE id = ${last}`);
+        const r = await runCli(['audit', 'verify', '--data', tail]);
+        assert.notEqual(r.code, 0, `deleting the newest entry (${last}) went unnoticed\n${r.stdout}${r.stderr}`);
+    });
+
     test('editing a field and overwriting its hash is detected at that entry', async () => {
         const db = findDb(intact);
         await sql(db, `UPDATE audit_log SET username = 'mallory' WHERE id = ${middleId}`);

@@ -18,6 +18,17 @@ import { fileURLToPath } from 'node:url';
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build', 'kechuang');
 
+/* Servers still running: killed when the test process exits, whatever happened. */
+const live = new Set();
+process.on('exit', () => {
+    for (const p of live) {
+        try { p.kill('SIGKILL'); } catch { /* already gone */ }
+    }
+});
+
+/* Where server logs go when KC_TEST_LOGS is set or a server exits abnormally (gitignored). */
+export const LOG_DIR = path.join(REPO, 'tests', 'api', 'tmp');
+
 const START_TIMEOUT_MS = Number(process.env.KC_START_TIMEOUT_MS || 60000);
 const STOP_TIMEOUT_MS = 15000;
 
@@ -87,6 +98,8 @@ export async function startServer({ demo = true, extraArgs = [], dataDir, keepDi
     if (demo) args.push('--demo');
     args.push(...extraArgs);
     const proc = spawn(KC_BIN, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+    live.add(proc);
+    proc.on('exit', () => live.delete(proc));
     let out = '';
     let err = '';
     proc.stdout.setEncoding('utf8');
@@ -157,6 +170,14 @@ export async function startServer({ demo = true, extraArgs = [], dataDir, keepDi
                 clearTimeout(t);
             }
             stopped = exited;
+            if (process.env.KC_TEST_LOGS || exited.code !== 0 || exited.signal) {
+                try {
+                    fs.mkdirSync(LOG_DIR, { recursive: true });
+                    const name = `${path.basename(process.argv[1] || 'test', '.mjs')}-${port}.log`;
+                    fs.writeFileSync(path.join(LOG_DIR, name),
+                        `# ${KC_BIN} ${args.join(' ')}\n# exit ${JSON.stringify(exited)}\n# stdout\n${out}\n# stderr\n${err}`);
+                } catch { /* logs are a convenience */ }
+            }
             if (!(keepNow ?? keep)) fs.rmSync(dir, { recursive: true, force: true });
             return stopped;
         },
