@@ -1,53 +1,43 @@
 // Registers only the Element Plus components the app uses, so the bundle does not carry
-// the whole library. The stylesheet is imported whole (small once gzip'd).
+// the whole library. Sub-components (ElOption, ElTableColumn, ElFormItem, ElRadioGroup,
+// ElMenuItem, ElAside …) are registered by their parent's install: register the parent.
+// A component missing here renders as an unknown <el-…> element; the e2e test checks
+// for those. The stylesheet is imported whole (small once gzip'd).
 import 'element-plus/dist/index.css'
 import {
   ElAlert,
-  ElAside,
   ElButton,
-  ElCard,
   ElCascader,
   ElCol,
   ElConfigProvider,
   ElContainer,
   ElDatePicker,
   ElDescriptions,
-  ElDescriptionsItem,
   ElDialog,
-  ElDivider,
   ElDrawer,
   ElEmpty,
   ElForm,
-  ElFormItem,
-  ElHeader,
   ElIcon,
   ElInput,
   ElInputNumber,
   ElLoading,
-  ElMain,
   ElMenu,
-  ElMenuItem,
-  ElOption,
-  ElOptionGroup,
   ElPagination,
-  ElRadioButton,
-  ElRadioGroup,
+  ElRadio,
   ElRow,
   ElScrollbar,
   ElSelect,
   ElTable,
-  ElTableColumn,
   ElTag,
-  ElTooltip,
   ElTree,
 } from 'element-plus'
 
 const components = [
-  ElAlert, ElAside, ElButton, ElCard, ElCascader, ElCol, ElConfigProvider, ElContainer,
-  ElDatePicker, ElDescriptions, ElDescriptionsItem, ElDialog, ElDivider, ElDrawer, ElEmpty,
-  ElForm, ElFormItem, ElHeader, ElIcon, ElInput, ElInputNumber, ElMain, ElMenu, ElMenuItem,
-  ElOption, ElOptionGroup, ElPagination, ElRadioButton, ElRadioGroup, ElRow, ElScrollbar,
-  ElSelect, ElTable, ElTableColumn, ElTag, ElTooltip, ElTree,
+  ElAlert, ElButton, ElCascader, ElCol, ElConfigProvider, ElContainer,
+  ElDatePicker, ElDescriptions, ElDialog, ElDrawer, ElEmpty,
+  ElForm, ElIcon, ElInput, ElInputNumber, ElMenu,
+  ElPagination, ElRadio, ElRow, ElScrollbar,
+  ElSelect, ElTable, ElTag, ElTree,
 ]
 
 // Vue plugin: app.use(element)

@@ -171,6 +171,11 @@ test('admin: language switch, org create with a field error, list search, audit 
     if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
   })
   const sel = (name) => page.locator(`[data-test="${name}"]`)
+  // Element Plus components that were not registered render as unknown <el-…> tags.
+  const unresolved = async (where) => {
+    const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
+    if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
+  }
 
   try {
     // Log in.
@@ -224,6 +229,7 @@ test('admin: language switch, org create with a field error, list search, audit 
     await regionInput.fill('南湖')
     await page.locator('.el-cascader__suggestion-item:visible', { hasText: '南湖区' }).first().click()
 
+    await unresolved('org form')
     await sel('org-save').click()
     const usccError = sel('field-error-uscc')
     await usccError.waitFor({ state: 'visible' })
@@ -252,8 +258,10 @@ test('admin: language switch, org create with a field error, list search, audit 
     await row.first().waitFor()
 
     // Detail drawer shows the record.
+    await unresolved('org list')
     await row.first().locator('[data-test="org-detail-btn"]').click()
     await sel('org-detail-fields').waitFor()
+    await unresolved('org detail')
     assert.ok((await sel('org-detail-fields').textContent()).includes(goodUscc))
     await page.screenshot({ path: path.join(OUT, 'org-detail.png') })
     await page.keyboard.press('Escape')
@@ -274,6 +282,7 @@ test('admin: language switch, org create with a field error, list search, audit 
     await diff.waitFor()
     const diffText = await diff.textContent()
     assert.ok(diffText.includes(goodUscc), 'the audit diff does not carry the USCC')
+    await unresolved('audit log')
     await sel('audit-verify').click()
     await sel('audit-verdict').waitFor()
     await page.screenshot({ path: path.join(OUT, 'audit.png'), fullPage: true })
@@ -284,6 +293,21 @@ test('admin: language switch, org create with a field error, list search, audit 
     await page.locator('[data-test="home-chart"] canvas').waitFor()
     await page.waitForTimeout(800)
     await page.screenshot({ path: path.join(OUT, 'home.png'), fullPage: true })
+    await unresolved('home')
+
+    // Users and regions pages render (create/edit dialogs included).
+    await sel('menu-users').click()
+    await sel('user-table').locator('.el-table__body tr').first().waitFor()
+    await sel('user-edit-btn').first().click()
+    await sel('user-status').waitFor()
+    await unresolved('user edit')
+    await page.keyboard.press('Escape')
+    await sel('user-status').waitFor({ state: 'hidden' })
+    await sel('menu-regions').click()
+    await sel('region-node-330400').click()
+    await sel('region-detail').waitFor()
+    assert.ok((await sel('region-detail').textContent()).includes('嘉兴市'))
+    await unresolved('regions')
 
     assert.deepEqual(problems, [], 'browser errors')
   } catch (e) {
