@@ -61,6 +61,8 @@ void api_list_end(struct http_req *r, struct jw *w, struct buf *out, int64_t tot
 const char *api_str(json_t *o, const char *key);
 /* Writes the user object (as returned by session and /me routes). */
 void api_write_user(struct http_req *r, struct jw *w, const struct auth_user *u);
+/* Writes the capability names of a role as an array. */
+void api_write_caps(struct jw *w, const struct role *role);
 /* Returns the sort column for ?sort= from a whitelist (NULL-terminated); "-x" sorts
  * descending. Replies 422 and returns false for a value outside it. */
 bool api_sort(struct http_req *r, const char *const *allowed, const char *dflt,

@@ -226,35 +226,44 @@ void api_write_user(struct http_req *r, struct jw *w, const struct auth_user *u)
     jw_kstr(w, "region_code", u->region_code);
     struct db *db = db_thread();
     const char *region_name = NULL, *org_name = NULL;
-    struct db_stmt *st = db ? db_query(db, "SELECT name FROM regions WHERE code=?", "s",
-                                       u->region_code)
+    int64_t created_at = 0;
+    struct db_stmt *st = db ? db_query(db,
+                                       "SELECT r.name, o.name, u.created_at FROM users u "
+                                       "LEFT JOIN regions r ON r.code = u.region_code "
+                                       "LEFT JOIN orgs o ON o.id = u.org_id WHERE u.id = ?",
+                                       "i", u->id)
                             : NULL;
-    if (st && db_step(st) == DB_ROW)
+    if (st && db_step(st) == DB_ROW) {
         region_name = arena_strdup(&r->arena, db_col_text(st, 0));
+        org_name = arena_strdup(&r->arena, db_col_text(st, 1));
+        created_at = db_col_int(st, 2);
+    }
     if (st)
         db_done(st);
-    if (u->org_id && db) {
-        st = db_query(db, "SELECT name FROM orgs WHERE id=?", "i", u->org_id);
-        if (st && db_step(st) == DB_ROW)
-            org_name = arena_strdup(&r->arena, db_col_text(st, 0));
-        if (st)
-            db_done(st);
-    }
     jw_kstr(w, "region_name", region_name);
     if (u->org_id)
         jw_kint(w, "org_id", u->org_id);
     else
         jw_knull(w, "org_id");
     jw_kstr(w, "org_name", org_name);
+    /* Only active users hold a session (session_load refuses the others). */
     jw_kstr(w, "status", "active");
     jw_kstr(w, "lang", u->lang);
+    char ts[32];
+    time_rfc3339(created_at, ts, sizeof(ts));
+    jw_kstr(w, "created_at", ts);
     jw_key(w, "capabilities");
+    api_write_caps(w, u->role);
+    jw_obj_close(w);
+}
+
+void api_write_caps(struct jw *w, const struct role *role)
+{
     jw_arr_open(w);
     for (unsigned b = 0; auth_cap_name(b); b++)
-        if (u->role->caps & (1u << b))
+        if (role->caps & (1u << b))
             jw_str(w, auth_cap_name(b));
     jw_arr_close(w);
-    jw_obj_close(w);
 }
 
 bool api_sort(struct http_req *r, const char *const *allowed, const char *dflt, const char **col,

@@ -154,7 +154,7 @@ int api_me_patch(struct http_req *r)
 int api_me_password(struct http_req *r)
 {
     static const struct field_spec spec[] = {{"old_password", FT_STR, true, 256},
-                                             {"new_password", FT_STR, true, 256},
+                                             {"new_password", FT_STR, true, 0},
                                              {NULL, 0, 0, 0}};
     struct db *db = api_db(r);
     if (!db)

@@ -92,16 +92,31 @@ int api_users_export(struct http_req *r)
     return 0;
 }
 
-/* Replies {"user":…} with status. */
+/* Replies with the user record plus its role's capabilities, wrapped as {"user":…}
+ * when wrap. */
 static void reply_user(struct http_req *r, int status, json_t *u, bool wrap)
 {
     char *text = json_dumps(u, JSON_COMPACT);
     struct buf out = {0};
+    struct jw w;
+    jw_init(&w, &out);
+    if (wrap) {
+        jw_obj_open(&w);
+        jw_key(&w, "user");
+    }
+    /* Splice "capabilities" into the record's closing brace. */
+    size_t n = strlen(text);
+    jw_raw(&w, text, n - 1);
+    buf_puts(&out, n > 2 ? ",\"capabilities\":" : "\"capabilities\":");
+    const struct role *ro = auth_role(api_str(u, "role"));
+    w.after_key = true;
+    if (ro)
+        api_write_caps(&w, ro);
+    else
+        jw_raw(&w, "[]", 2);
+    buf_putc(&out, '}');
     if (wrap)
-        buf_puts(&out, "{\"user\":");
-    buf_puts(&out, text);
-    if (wrap)
-        buf_putc(&out, '}');
+        jw_obj_close(&w);
     free(text);
     http_reply_json(r, status, &out);
 }
@@ -151,8 +166,17 @@ static bool validate(struct http_req *r, struct db *db, json_t *o)
     json_t *org = json_object_get(o, "org_id");
     int64_t org_id = json_is_integer(org) ? json_integer_value(org) : 0;
     if (org_id) {
+        /* The organisation must exist and lie inside the user's own region. */
+        char prefix[7];
+        struct scope s;
+        auth_region_prefix(region, prefix);
+        auth_scope_prefix(&s, prefix);
         int64_t n = 0;
-        if (db_scalar(db_query(db, "SELECT count(*) FROM orgs WHERE id=?", "i", org_id), &n) ||
+        if (db_scalar(db_query(db,
+                               "SELECT count(*) FROM orgs WHERE id=? AND region_code >= ? "
+                               "AND region_code < ?",
+                               "iss", org_id, s.lo, s.hi),
+                      &n) ||
             !n) {
             http_reply_error(r, 422, "invalid_value", "org_id");
             return false;
@@ -175,7 +199,7 @@ int api_users_create(struct http_req *r)
     static const struct field_spec spec[] = {
         {"username", FT_STR, true, 32},     {"display_name", FT_STR, true, 64},
         {"role", FT_STR, true, 32},         {"region_code", FT_STR, true, 6},
-        {"org_id", FT_INT_NULL, false, 0},  {"password", FT_STR, true, 128},
+        {"org_id", FT_INT_NULL, false, 0},  {"password", FT_STR, true, 0},
         {NULL, 0, 0, 0}};
     struct db *db = api_db(r);
     if (!db)
@@ -301,7 +325,7 @@ int user_set_password(struct db *db, struct http_req *r, int64_t id, const char 
 /* POST /api/v1/users/{id}/password — an administrator sets a new password. */
 int api_users_password(struct http_req *r)
 {
-    static const struct field_spec spec[] = {{"password", FT_STR, true, 128}, {NULL, 0, 0, 0}};
+    static const struct field_spec spec[] = {{"password", FT_STR, true, 0}, {NULL, 0, 0, 0}};
     int64_t id;
     struct db *db = api_db(r);
     if (!db || !api_id_param(r, 0, &id))

@@ -6,6 +6,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 static enum log_level min_level = LOG_INFO;
@@ -76,7 +77,9 @@ void log_access(const struct log_access *a)
     jw_kstr(&w, "route", a->route);
     jw_kint(&w, "status", a->status);
     jw_key(&w, "duration_ms");
-    jw_double(&w, (double)(int64_t)(a->duration_ms * 1000) / 1000.0);
+    char ms[32];
+    snprintf(ms, sizeof(ms), "%.3f", a->duration_ms);
+    jw_raw(&w, ms, strlen(ms));
     if (a->user_id)
         jw_kint(&w, "user_id", a->user_id);
     else
