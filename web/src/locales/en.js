@@ -76,6 +76,7 @@ export default {
     kind: 'Kind',
     name: 'Name',
     uscc: 'Unified social credit code',
+    usccCol: 'Credit code',
     region: 'Region',
     region_code: 'Region code',
     industry: 'Industry',

@@ -76,6 +76,7 @@ export default {
     kind: '类型',
     name: '名称',
     uscc: '统一社会信用代码',
+    usccCol: '统一社会信用代码',
     region: '所在地区',
     region_code: '地区代码',
     industry: '行业',
