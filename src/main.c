@@ -182,6 +182,7 @@ static int cmd_serve(int argc, char **argv)
         pause();
     log_msg(LOG_INFO, "stopping", NULL);
     http_stop();
+    db_thread_close_all();
     return 0;
 }
 

@@ -128,6 +128,8 @@ int api_me_patch(struct http_req *r)
         rc = db_commit(db);
     else
         db_rollback(db);
+    if (lang)
+        r->en = strcmp(lang, "en") == 0;
     json_decref(before);
     json_decref(after);
     json_decref(b);
@@ -137,8 +139,6 @@ int api_me_patch(struct http_req *r)
         api_fail(r, rc, NULL, NULL);
         return 0;
     }
-    if (lang)
-        r->en = strcmp(lang, "en") == 0;
     struct buf out = {0};
     struct jw w;
     jw_init(&w, &out);

@@ -36,10 +36,11 @@ void db_close(struct db *db);
 /* Sets the path the per-thread connections open. Call once before serving. */
 void db_set_path(const char *path);
 /* Returns this thread's connection, opening it on first use; NULL on failure
- * (logged). Owned by the thread; closed by db_thread_close. */
+ * (logged). Owned by the thread; closed by db_thread_close_all. */
 struct db *db_thread(void);
-/* Closes this thread's connection, if any. */
-void db_thread_close(void);
+/* Closes every per-thread connection; call only after the threads using them have
+ * stopped (after http_stop). */
+void db_thread_close_all(void);
 
 /* Returns the cached prepared statement for sql (the cache keeps its own copy of the
  * text), or NULL on a preparation error (logged). */

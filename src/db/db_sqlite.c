@@ -9,6 +9,7 @@
 #include "core/log.h"
 #include "core/xalloc.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -95,20 +96,36 @@ void db_set_path(const char *path)
     thread_path = xstrdup(path);
 }
 
-/* This thread's connection, opened on first use. */
+/* Every per-thread connection, so they can be closed once the threads have stopped. */
+#define MAX_THREAD_DBS 256
+static struct db *thread_dbs[MAX_THREAD_DBS];
+static int n_thread_dbs;
+static pthread_mutex_t thread_dbs_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* This thread's connection, opened (and registered) on first use. */
 struct db *db_thread(void)
 {
     if (!thread_db && thread_path) {
         if (db_open(thread_path, &thread_db) != 0)
-            thread_db = NULL;
+            return thread_db = NULL;
+        pthread_mutex_lock(&thread_dbs_lock);
+        if (n_thread_dbs < MAX_THREAD_DBS)
+            thread_dbs[n_thread_dbs++] = thread_db;
+        pthread_mutex_unlock(&thread_dbs_lock);
     }
     return thread_db;
 }
 
-void db_thread_close(void)
+void db_thread_close_all(void)
 {
-    db_close(thread_db);
+    pthread_mutex_lock(&thread_dbs_lock);
+    for (int i = 0; i < n_thread_dbs; i++)
+        db_close(thread_dbs[i]);
+    n_thread_dbs = 0;
+    pthread_mutex_unlock(&thread_dbs_lock);
     thread_db = NULL;
+    free(thread_path);
+    thread_path = NULL;
 }
 
 /* FNV-1a over the SQL text: the cache key. */
