@@ -13,7 +13,8 @@ struct audit_filter {
 };
 
 #define AUDIT_SELECT                                                                            \
-    "SELECT id, at, user_id, username, ip, action, entity, entity_id, diff AS diff_json, hash " \
+    "SELECT id, at, user_id, username, ip, action, entity, CAST(entity_id AS INTEGER) AS "     \
+    "entity_id, diff AS diff_json, hash "                                                      \
     "FROM audit_log "
 #define AUDIT_WHERE                                                                             \
     "WHERE (? IS NULL OR entity = ?) AND (? IS NULL OR entity_id = ?) "                        \

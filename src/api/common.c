@@ -131,6 +131,12 @@ json_t *api_body(struct http_req *r, const struct field_spec *spec, bool check_r
             return NULL;
         }
     }
+    /* An empty optional string means "no value": store null, never "". */
+    for (const struct field_spec *f = spec; f->name; f++) {
+        json_t *v = json_object_get(o, f->name);
+        if (f->type == FT_STR_NULL && json_is_string(v) && json_string_length(v) == 0)
+            json_object_set_new(o, f->name, json_null());
+    }
     if (check_required) {
         for (const struct field_spec *f = spec; f->name; f++) {
             if (f->required && !json_object_get(o, f->name)) {
