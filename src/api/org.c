@@ -198,6 +198,10 @@ static bool validate(struct http_req *r, struct db *db, json_t *o)
     if (!api_region(r, db, "region_code", api_str(o, "region_code"), region))
         return false;
     json_object_set_new(o, "region_code", json_string(region));
+    if (!auth_region_in_scope(&r->user, region)) {
+        http_reply_error(r, 422, "region_out_of_scope", "region_code");
+        return false;
+    }
     int64_t local = 0; /* organisations sit in a prefecture or a county */
     if (db_scalar(db_query(db,
                            "SELECT count(*) FROM regions WHERE code=? AND level IN "
@@ -206,10 +210,6 @@ static bool validate(struct http_req *r, struct db *db, json_t *o)
                   &local) != 0 ||
         !local) {
         http_reply_error(r, 422, "invalid_region", "region_code");
-        return false;
-    }
-    if (!auth_region_in_scope(&r->user, region)) {
-        http_reply_error(r, 422, "region_out_of_scope", "region_code");
         return false;
     }
     const char *ind = api_str(o, "industry_code");
