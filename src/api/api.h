@@ -57,6 +57,15 @@ void api_list_begin(struct jw *w, struct buf *out);
 /* Closes the items array and writes total, page, page_size, then replies 200. */
 void api_list_end(struct http_req *r, struct jw *w, struct buf *out, int64_t total, int64_t page,
                   int64_t page_size);
+/* Streams every row of st (db_row_jw) as {"items":[…],"total","page","page_size"} and
+ * replies 200; st == NULL or a step error replies 500. Calls db_done. */
+void api_reply_rows(struct http_req *r, struct db_stmt *st, int64_t total, int64_t page,
+                    int64_t page_size);
+/* A query parameter, NULL when absent or empty. */
+const char *api_qparam(struct http_req *r, const char *name);
+/* Reads ?region_code= (a six-digit code, optional) as a prefix range into *out (all
+ * when absent); replies 422 invalid_region and returns false when malformed. */
+bool api_region_param(struct http_req *r, struct scope *out);
 /* The string value of key in o, or NULL when absent, null or not a string. */
 const char *api_str(json_t *o, const char *key);
 /* Writes the user object (as returned by session and /me routes). */

@@ -24,18 +24,18 @@ struct audit_filter {
 static bool read_filter(struct http_req *r, struct audit_filter *f)
 {
     memset(f, 0, sizeof(*f));
-    const char *v;
-    f->entity = (v = http_query(r, "entity")) && *v ? v : NULL;
-    f->entity_id = (v = http_query(r, "entity_id")) && *v ? v : NULL;
-    f->user = (v = http_query(r, "user")) && *v ? v : NULL;
-    f->action = (v = http_query(r, "action")) && *v ? v : NULL;
+    f->entity = api_qparam(r, "entity");
+    f->entity_id = api_qparam(r, "entity_id");
+    f->user = api_qparam(r, "user");
+    f->action = api_qparam(r, "action");
     f->from = 0;
     f->to = INT64_MAX;
-    if ((v = http_query(r, "from")) && *v && time_parse_date(v, &f->from) != 0) {
+    const char *v;
+    if ((v = api_qparam(r, "from")) && time_parse_date(v, &f->from) != 0) {
         http_reply_error(r, 422, "invalid_value", "from");
         return false;
     }
-    if ((v = http_query(r, "to")) && *v) {
+    if ((v = api_qparam(r, "to"))) {
         if (time_parse_date(v, &f->to) != 0) {
             http_reply_error(r, 422, "invalid_value", "to");
             return false;
@@ -78,18 +78,7 @@ int api_audit_list(struct http_req *r)
         api_fail(r, KC_ERR_DB, NULL, NULL);
         return 0;
     }
-    struct buf out = {0};
-    struct jw w;
-    api_list_begin(&w, &out);
-    while ((rc = db_step(st)) == DB_ROW)
-        db_row_jw(st, &w);
-    db_done(st);
-    if (rc < 0) {
-        buf_free(&out);
-        api_fail(r, rc, NULL, NULL);
-        return 0;
-    }
-    api_list_end(r, &w, &out, total, page, size);
+    api_reply_rows(r, st, total, page, size);
     return 0;
 }
 

@@ -322,3 +322,46 @@ void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *
     http_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      data, len, filename);
 }
+
+void api_reply_rows(struct http_req *r, struct db_stmt *st, int64_t total, int64_t page,
+                    int64_t page_size)
+{
+    if (!st) {
+        api_fail(r, KC_ERR_DB, NULL, NULL);
+        return;
+    }
+    struct buf out = {0};
+    struct jw w;
+    api_list_begin(&w, &out);
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW)
+        db_row_jw(st, &w);
+    db_done(st);
+    if (rc < 0) {
+        buf_free(&out);
+        api_fail(r, rc, NULL, NULL);
+        return;
+    }
+    api_list_end(r, &w, &out, total, page, page_size);
+}
+
+const char *api_qparam(struct http_req *r, const char *name)
+{
+    const char *v = http_query(r, name);
+    return v && *v ? v : NULL;
+}
+
+bool api_region_param(struct http_req *r, struct scope *out)
+{
+    const char *v = api_qparam(r, "region_code");
+    char prefix[7] = "";
+    if (v) {
+        if (strlen(v) != 6 || strspn(v, "0123456789") != 6) {
+            http_reply_error(r, 422, "invalid_region", "region_code");
+            return false;
+        }
+        auth_region_prefix(v, prefix);
+    }
+    auth_scope_prefix(out, prefix);
+    return true;
+}

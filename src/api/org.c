@@ -26,29 +26,11 @@ static const struct field_spec org_fields[] = {
 static bool read_filter(struct http_req *r, struct org_filter *f)
 {
     memset(f, 0, sizeof(*f));
-    f->q = http_query(r, "q");
-    if (f->q && !*f->q)
-        f->q = NULL;
-    f->kind = http_query(r, "kind");
-    if (f->kind && !*f->kind)
-        f->kind = NULL;
-    f->industry = http_query(r, "industry_code");
-    if (f->industry && !*f->industry)
-        f->industry = NULL;
-    f->chain = http_query(r, "chain");
-    if (f->chain && !*f->chain)
-        f->chain = NULL;
-    const char *region = http_query(r, "region_code");
-    char prefix[7] = "";
-    if (region && *region) {
-        if (strlen(region) != 6 || strspn(region, "0123456789") != 6) {
-            http_reply_error(r, 422, "invalid_region", "region_code");
-            return false;
-        }
-        auth_region_prefix(region, prefix);
-    }
-    auth_scope_prefix(&f->region, prefix);
-    return true;
+    f->q = api_qparam(r, "q");
+    f->kind = api_qparam(r, "kind");
+    f->industry = api_qparam(r, "industry_code");
+    f->chain = api_qparam(r, "chain");
+    return api_region_param(r, &f->region);
 }
 
 static const char *const org_sorts[] = {"name", "created_at", "region_code", "uscc", "id", NULL};
@@ -65,24 +47,10 @@ int api_orgs_list(struct http_req *r)
         !api_sort(r, org_sorts, "id", &col, &desc))
         return 0;
     int rc = org_count(db, &r->user.scope, &f, &total);
-    struct db_stmt *st =
-        rc ? NULL : org_list(db, &r->user.scope, &f, col, desc, size, (page - 1) * size);
-    if (!st) {
-        api_fail(r, KC_ERR_DB, NULL, NULL);
-        return 0;
-    }
-    struct buf out = {0};
-    struct jw w;
-    api_list_begin(&w, &out);
-    while ((rc = db_step(st)) == DB_ROW)
-        db_row_jw(st, &w);
-    db_done(st);
-    if (rc < 0) {
-        buf_free(&out);
-        api_fail(r, rc, NULL, NULL);
-        return 0;
-    }
-    api_list_end(r, &w, &out, total, page, size);
+    api_reply_rows(r,
+                   rc ? NULL
+                      : org_list(db, &r->user.scope, &f, col, desc, size, (page - 1) * size),
+                   total, page, size);
     return 0;
 }
 

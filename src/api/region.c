@@ -200,17 +200,10 @@ int api_chains_list(struct http_req *r)
     struct db *db = api_db(r);
     if (!db)
         return 0;
-    const char *region = http_query(r, "region_code");
-    char prefix[7] = "";
-    if (region && *region) {
-        if (strlen(region) != 6 || strspn(region, "0123456789") != 6) {
-            http_reply_error(r, 422, "invalid_region", "region_code");
-            return 0;
-        }
-        auth_region_prefix(region, prefix);
-    }
     struct scope s;
-    auth_scope_prefix(&s, prefix);
+    if (!api_region_param(r, &s))
+        return 0;
+    const char *region = api_qparam(r, "region_code");
     /* Ancestors of the region: its prefecture and province codes. */
     char city[7] = "", prov[7] = "";
     if (region && *region) {

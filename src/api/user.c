@@ -14,21 +14,10 @@ static const char *const user_sorts[] = {"username", "created_at", "role", "id",
 static bool read_filter(struct http_req *r, struct user_filter *f)
 {
     memset(f, 0, sizeof(*f));
-    const char *v;
-    f->q = (v = http_query(r, "q")) && *v ? v : NULL;
-    f->role = (v = http_query(r, "role")) && *v ? v : NULL;
-    f->status = (v = http_query(r, "status")) && *v ? v : NULL;
-    char prefix[7] = "";
-    v = http_query(r, "region_code");
-    if (v && *v) {
-        if (strlen(v) != 6 || strspn(v, "0123456789") != 6) {
-            http_reply_error(r, 422, "invalid_region", "region_code");
-            return false;
-        }
-        auth_region_prefix(v, prefix);
-    }
-    auth_scope_prefix(&f->region, prefix);
-    return true;
+    f->q = api_qparam(r, "q");
+    f->role = api_qparam(r, "role");
+    f->status = api_qparam(r, "status");
+    return api_region_param(r, &f->region);
 }
 
 /* GET /api/v1/users */
@@ -43,24 +32,10 @@ int api_users_list(struct http_req *r)
         !api_sort(r, user_sorts, "id", &col, &desc))
         return 0;
     int rc = user_count(db, &r->user.scope, &f, &total);
-    struct db_stmt *st =
-        rc ? NULL : user_list(db, &r->user.scope, &f, col, desc, size, (page - 1) * size);
-    if (!st) {
-        api_fail(r, KC_ERR_DB, NULL, NULL);
-        return 0;
-    }
-    struct buf out = {0};
-    struct jw w;
-    api_list_begin(&w, &out);
-    while ((rc = db_step(st)) == DB_ROW)
-        db_row_jw(st, &w);
-    db_done(st);
-    if (rc < 0) {
-        buf_free(&out);
-        api_fail(r, rc, NULL, NULL);
-        return 0;
-    }
-    api_list_end(r, &w, &out, total, page, size);
+    api_reply_rows(r,
+                   rc ? NULL
+                      : user_list(db, &r->user.scope, &f, col, desc, size, (page - 1) * size),
+                   total, page, size);
     return 0;
 }
 

@@ -17,6 +17,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+struct buf;
 struct db;
 struct db_stmt;
 struct jw;
@@ -63,6 +64,14 @@ void db_args_text(struct db_args *a, const char *s);
 int db_bind_args(struct db_stmt *st, const struct db_args *a);
 /* db_prep then db_bind_args; NULL on error. */
 struct db_stmt *db_prep_args(struct db *db, const char *sql, const struct db_args *a);
+/* Finishes a list query whose SELECT … WHERE … text is in sql: appends
+ * "ORDER BY alias.sort_col [DESC], alias.id" and, when limit >= 0, LIMIT/OFFSET (added
+ * to a), then prepares and binds. sort_col must come from a whitelist. Frees sql's
+ * memory. NULL on error. */
+struct db_stmt *db_page(struct db *db, struct buf *sql, struct db_args *a, const char *alias,
+                        const char *sort_col, bool desc, int64_t limit, int64_t offset);
+/* Runs a one-integer query (SELECT count(*) … text in sql) with a; frees sql's memory. */
+int db_count(struct db *db, struct buf *sql, const struct db_args *a, int64_t *n) KC_MUST_CHECK;
 int db_bind_int(struct db_stmt *st, int idx, int64_t v) KC_MUST_CHECK;
 int db_bind_text(struct db_stmt *st, int idx, const char *s) KC_MUST_CHECK;
 int db_bind_null(struct db_stmt *st, int idx) KC_MUST_CHECK;

@@ -1,6 +1,7 @@
 /* db_row.c — backend-neutral helpers: row serialisation (JSON writer and jansson) and
  * argument lists for SQL built with optional conditions. */
 #include "db/db.h"
+#include "core/buf.h"
 #include "core/jw.h"
 #include "core/timeutil.h"
 
@@ -148,4 +149,26 @@ struct db_stmt *db_prep_args(struct db *db, const char *sql, const struct db_arg
         st = NULL;
     }
     return st;
+}
+
+struct db_stmt *db_page(struct db *db, struct buf *sql, struct db_args *a, const char *alias,
+                        const char *sort_col, bool desc, int64_t limit, int64_t offset)
+{
+    const char *dir = desc ? "DESC" : "ASC";
+    buf_printf(sql, "ORDER BY %s.%s %s, %s.id %s", alias, sort_col, dir, alias, dir);
+    if (limit >= 0) {
+        buf_puts(sql, " LIMIT ? OFFSET ?");
+        db_args_int(a, limit);
+        db_args_int(a, offset);
+    }
+    struct db_stmt *st = db_prep_args(db, buf_str(sql), a);
+    buf_free(sql);
+    return st;
+}
+
+int db_count(struct db *db, struct buf *sql, const struct db_args *a, int64_t *n)
+{
+    struct db_stmt *st = db_prep_args(db, buf_str(sql), a);
+    buf_free(sql);
+    return st ? db_scalar(st, n) : KC_ERR_DB;
 }

@@ -80,16 +80,7 @@ struct db_stmt *org_list(struct db *db, const struct scope *sc, const struct org
     struct db_args a = {0};
     buf_puts(&sql, ORG_SELECT);
     build_where(&sql, &a, sc, f);
-    buf_printf(&sql, "ORDER BY o.%s %s, o.id %s", sort_col, desc ? "DESC" : "ASC",
-               desc ? "DESC" : "ASC");
-    if (limit >= 0) {
-        buf_puts(&sql, " LIMIT ? OFFSET ?");
-        db_args_int(&a, limit);
-        db_args_int(&a, offset);
-    }
-    struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
-    buf_free(&sql);
-    return st;
+    return db_page(db, &sql, &a, "o", sort_col, desc, limit, offset);
 }
 
 int org_count(struct db *db, const struct scope *sc, const struct org_filter *f, int64_t *n)
@@ -98,9 +89,7 @@ int org_count(struct db *db, const struct scope *sc, const struct org_filter *f,
     struct db_args a = {0};
     buf_puts(&sql, "SELECT count(*) FROM orgs o ");
     build_where(&sql, &a, sc, f);
-    struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
-    buf_free(&sql);
-    return st ? db_scalar(st, n) : KC_ERR_DB;
+    return db_count(db, &sql, &a, n);
 }
 
 /* String member or NULL. */

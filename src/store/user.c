@@ -59,22 +59,13 @@ int user_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
 }
 
 struct db_stmt *user_list(struct db *db, const struct scope *sc, const struct user_filter *f,
-                          const char *sort_col, bool desc, int64_t limit, int64_t offset)
+                         const char *sort_col, bool desc, int64_t limit, int64_t offset)
 {
     struct buf sql = {0};
     struct db_args a = {0};
     buf_puts(&sql, USER_SELECT);
     build_where(&sql, &a, sc, f);
-    buf_printf(&sql, "ORDER BY u.%s %s, u.id %s", sort_col, desc ? "DESC" : "ASC",
-               desc ? "DESC" : "ASC");
-    if (limit >= 0) {
-        buf_puts(&sql, " LIMIT ? OFFSET ?");
-        db_args_int(&a, limit);
-        db_args_int(&a, offset);
-    }
-    struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
-    buf_free(&sql);
-    return st;
+    return db_page(db, &sql, &a, "u", sort_col, desc, limit, offset);
 }
 
 int user_count(struct db *db, const struct scope *sc, const struct user_filter *f, int64_t *n)
@@ -83,9 +74,7 @@ int user_count(struct db *db, const struct scope *sc, const struct user_filter *
     struct db_args a = {0};
     buf_puts(&sql, "SELECT count(*) FROM users u ");
     build_where(&sql, &a, sc, f);
-    struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
-    buf_free(&sql);
-    return st ? db_scalar(st, n) : KC_ERR_DB;
+    return db_count(db, &sql, &a, n);
 }
 
 int user_insert(struct db *db, const struct audit_ctx *ctx, const char *username,
