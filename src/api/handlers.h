@@ -24,6 +24,7 @@ int api_regions_tree(struct http_req *r);
 int api_regions_get(struct http_req *r);
 int api_dicts_get(struct http_req *r);
 int api_chains_list(struct http_req *r);
+int api_chains_export(struct http_req *r);
 int api_chains_create(struct http_req *r);
 int api_chains_patch(struct http_req *r);
 int api_chains_delete(struct http_req *r);

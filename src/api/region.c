@@ -193,39 +193,81 @@ int api_dicts_get(struct http_req *r)
 
 #define CHAIN_SELECT "SELECT id, region_code, code, name, group_name, sort FROM chains "
 
-/* GET /api/v1/chains?region_code= — chains of that region, its ancestors and
- * descendants (a county sees its city's chains and its own). */
-int api_chains_list(struct http_req *r)
+/* Prepares the chain list of ?region_code= (that region, its descendants and its
+ * ancestors: a county sees its city's chains and its own). Replies 422 and returns NULL
+ * for a malformed code; *failed tells the two NULL cases apart. */
+static struct db_stmt *chains_query(struct http_req *r, struct db *db, bool *failed)
 {
-    struct db *db = api_db(r);
-    if (!db)
-        return 0;
     struct scope s;
-    if (!api_region_param(r, &s))
-        return 0;
+    *failed = !api_region_param(r, &s);
+    if (*failed)
+        return NULL;
     const char *region = api_qparam(r, "region_code");
-    /* Ancestors of the region: its prefecture and province codes. */
     char city[7] = "", prov[7] = "";
-    if (region && *region) {
+    if (region) {
         snprintf(city, sizeof(city), "%.4s00", region);
         snprintf(prov, sizeof(prov), "%.2s0000", region);
     }
-    struct db_stmt *st = db_query(db,
-                                  CHAIN_SELECT "WHERE (region_code >= ? AND region_code < ?) "
-                                               "OR region_code IN (?, ?) "
-                                               "ORDER BY region_code, sort, id",
-                                  "ssss", s.lo, s.hi, city, prov);
+    return db_query(db,
+                    "SELECT c.id, c.region_code, r.name AS region_name, c.code, c.name, "
+                    "c.group_name, c.sort FROM chains c LEFT JOIN regions r ON r.code = "
+                    "c.region_code WHERE (c.region_code >= ? AND c.region_code < ?) "
+                    "OR c.region_code IN (?, ?) ORDER BY c.region_code, c.sort, c.id",
+                    "ssss", s.lo, s.hi, city, prov);
+}
+
+/* GET /api/v1/chains?region_code= */
+int api_chains_list(struct http_req *r)
+{
+    struct db *db = api_db(r);
+    bool failed;
+    struct db_stmt *st = db ? chains_query(r, db, &failed) : NULL;
+    if (!db || failed)
+        return 0;
+    int64_t n = 0;
+    if (!st) {
+        api_fail(r, KC_ERR_DB, NULL, NULL);
+        return 0;
+    }
+    /* The whole list fits one page: count while streaming. */
     struct buf out = {0};
     struct jw w;
     api_list_begin(&w, &out);
-    int64_t n = 0;
-    while (st && db_step(st) == DB_ROW) {
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
         db_row_jw(st, &w);
         n++;
     }
-    if (st)
-        db_done(st);
+    db_done(st);
+    if (rc < 0) {
+        buf_free(&out);
+        api_fail(r, rc, NULL, NULL);
+        return 0;
+    }
     api_list_end(r, &w, &out, n, 1, n);
+    return 0;
+}
+
+/* GET /api/v1/chains/export */
+int api_chains_export(struct http_req *r)
+{
+    static const char *const cols[] = {"region_code", "行政区划代码", "Region code",
+                                       "region_name", "行政区划",     "Region",
+                                       "code",        "产业链编码",   "Chain code",
+                                       "name",        "产业链名称",   "Chain name",
+                                       "group_name",  "分组",         "Group",
+                                       "sort",        "排序",         "Order",
+                                       NULL};
+    struct db *db = api_db(r);
+    bool failed;
+    struct db_stmt *st = db ? chains_query(r, db, &failed) : NULL;
+    if (!db || failed)
+        return 0;
+    if (!st) {
+        api_fail(r, KC_ERR_DB, NULL, NULL);
+        return 0;
+    }
+    api_export_xlsx(r, st, cols, "产业链", "Industry chains", "chains.xlsx");
     return 0;
 }
 

@@ -39,6 +39,8 @@ const struct route http_routes[] = {
     {"GET", "/api/v1/chains", CAP(CAP_REGION_READ), api_chains_list,
      "Industry chains of a region, its ancestors and descendants", "dicts", NULL, "region_code",
      NULL},
+    {"GET", "/api/v1/chains/export", CAP(CAP_REGION_READ), api_chains_export,
+     "Export the industry chains of a region as XLSX", "dicts", NULL, "region_code", XLSX},
     {"POST", "/api/v1/chains", CAP(CAP_DICT_WRITE), api_chains_create, "Add an industry chain",
      "dicts", "ChainInput", NULL, NULL},
     {"PATCH", "/api/v1/chains/{id}", CAP(CAP_DICT_WRITE), api_chains_patch,
