@@ -19,6 +19,9 @@ int api_session_delete(struct http_req *r);
 int api_me_patch(struct http_req *r);
 int api_me_password(struct http_req *r);
 int api_me_summary(struct http_req *r);
+int api_tokens_list(struct http_req *r);
+int api_tokens_create(struct http_req *r);
+int api_tokens_delete(struct http_req *r);
 
 int api_regions_tree(struct http_req *r);
 int api_regions_get(struct http_req *r);

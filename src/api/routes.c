@@ -30,6 +30,13 @@ const struct route http_routes[] = {
     {"GET", "/api/v1/me/summary", SES, api_me_summary, "Counts for the home page", "session",
      NULL, NULL, NULL},
 
+    {"GET", "/api/v1/me/tokens", SES, api_tokens_list, "Own API tokens (never the secret)",
+     "session", NULL, NULL, NULL},
+    {"POST", "/api/v1/me/tokens", SES, api_tokens_create,
+     "Create an API token for integrations (shown once)", "session", "TokenInput", NULL, NULL},
+    {"DELETE", "/api/v1/me/tokens/{id}", SES, api_tokens_delete, "Revoke an API token",
+     "session", NULL, NULL, NULL},
+
     {"GET", "/api/v1/regions", CAP(CAP_REGION_READ), api_regions_tree, "The region tree",
      "regions", NULL, NULL, NULL},
     {"GET", "/api/v1/regions/{code}", CAP(CAP_REGION_READ), api_regions_get,

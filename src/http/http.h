@@ -66,7 +66,8 @@ struct http_req {
     const char *params[HTTP_MAX_PARAMS]; /* path parameters in pattern order */
     int n_params;                  /* their count */
     bool en;                       /* reply in English (Accept-Language: en...) */
-    bool have_user;                /* a valid session was presented */
+    bool have_user;                /* a valid session or API token was presented */
+    bool bearer;                   /* authenticated by an API token, not a cookie */
     struct auth_user user;         /* the logged-in user when have_user */
     int status;                    /* status of the queued reply */
     struct MHD_Response *resp;     /* the reply, queued by the server */

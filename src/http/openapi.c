@@ -50,6 +50,9 @@ static const struct schema_def schemas[] = {
      "\"role\":{\"type\":\"string\"},\"region_code\":{\"type\":\"string\"},\"org_id\":{"
      "\"type\":[\"integer\",\"null\"]},\"status\":{\"enum\":[\"active\",\"disabled\"]},"
      "\"password\":{\"type\":\"string\"}},\"additionalProperties\":false}"},
+    {"TokenInput", "{\"type\":\"object\",\"required\":[\"name\"],\"properties\":{"
+                   "\"name\":{\"type\":\"string\",\"maxLength\":50},\"days\":{\"type\":"
+                   "\"integer\",\"minimum\":1,\"maximum\":366}},\"additionalProperties\":false}"},
     {"ChainInput", "{\"type\":\"object\",\"properties\":{\"region_code\":{\"type\":\"string\"},"
                    "\"code\":{\"type\":\"string\",\"maxLength\":32},\"name\":{\"type\":"
                    "\"string\",\"maxLength\":50},\"group_name\":{\"type\":[\"string\",\"null\"],"
@@ -195,8 +198,10 @@ void http_openapi(struct buf *out)
     jw_key(&w, "components");
     jw_obj_open(&w);
     jw_key(&w, "securitySchemes");
-    jw_raw(&w, "{\"session\":{\"type\":\"apiKey\",\"in\":\"cookie\",\"name\":\"kc_session\"}}",
-           strlen("{\"session\":{\"type\":\"apiKey\",\"in\":\"cookie\",\"name\":\"kc_session\"}}"));
+    static const char schemes[] =
+        "{\"session\":{\"type\":\"apiKey\",\"in\":\"cookie\",\"name\":\"kc_session\"},"
+        "\"token\":{\"type\":\"http\",\"scheme\":\"bearer\"}}";
+    jw_raw(&w, schemes, strlen(schemes));
     jw_key(&w, "schemas");
     jw_obj_open(&w);
     for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++) {
@@ -206,6 +211,6 @@ void http_openapi(struct buf *out)
     jw_obj_close(&w);
     jw_obj_close(&w);
     jw_key(&w, "security");
-    jw_raw(&w, "[{\"session\":[]}]", strlen("[{\"session\":[]}]"));
+    jw_raw(&w, "[{\"session\":[]},{\"token\":[]}]", strlen("[{\"session\":[]},{\"token\":[]}]"));
     jw_obj_close(&w);
 }

@@ -73,6 +73,33 @@ int session_load(struct db *db, const char *token, struct auth_user *u)
     return 0;
 }
 
+int session_load_token(struct db *db, const char *token, struct auth_user *u)
+{
+    char th[TOKEN_HEX];
+    token_hash(token, th);
+    int64_t now = time_now();
+    struct db_stmt *st = db_query(db,
+                                  "SELECT t.id, u.id, u.username, u.display_name, u.role, "
+                                  "u.region_code, coalesce(u.org_id,0), u.lang FROM api_tokens t "
+                                  "JOIN users u ON u.id = t.user_id WHERE t.token_hash = ? AND "
+                                  "t.revoked_at IS NULL AND t.expires_at > ? AND "
+                                  "u.status = 'active'",
+                                  "si", th, now);
+    if (!st)
+        return KC_ERR_DB;
+    memset(u, 0, sizeof(*u));
+    bool ok = db_step(st) == DB_ROW && fill_user(st, 1, u);
+    int64_t tid = ok ? db_col_int(st, 0) : 0;
+    db_done(st);
+    if (!ok)
+        return KC_ERR_AUTH;
+    /* Record use at most once a minute. */
+    return db_run(db_query(db,
+                           "UPDATE api_tokens SET last_used_at=? WHERE id=? AND "
+                           "coalesce(last_used_at,0) < ?",
+                           "iii", now, tid, now - 60));
+}
+
 bool session_csrf_ok(const struct auth_user *u, const char *t)
 {
     return u->csrf[0] && token_equal(u->csrf, t);

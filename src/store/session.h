@@ -23,6 +23,10 @@ extern int session_absolute_s; /* absolute expiry */
 /* Loads the session for a cookie token into u (with its scope). Expired sessions are
  * deleted. Returns 0 or KC_ERR_AUTH (unknown, expired, or user disabled). */
 int session_load(struct db *db, const char *token, struct auth_user *u) KC_MUST_CHECK;
+/* Loads the user of a bearer API token (prefix "kct_") into u. Revoked or expired
+ * tokens and disabled users answer KC_ERR_AUTH. u->session_id is 0 and u->csrf empty:
+ * bearer requests carry no cookie, so they need no CSRF token. */
+int session_load_token(struct db *db, const char *token, struct auth_user *u) KC_MUST_CHECK;
 /* True when t is the session's CSRF token (constant time). */
 bool session_csrf_ok(const struct auth_user *u, const char *t);
 
