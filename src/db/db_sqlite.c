@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "core/log.h"
 #include "core/xalloc.h"
+#include "search/fts5.h"
 
 #include <pthread.h>
 #include <sqlite3.h>
@@ -65,6 +66,11 @@ int db_open(const char *path, struct db **out)
     }
     sqlite3_busy_timeout(h, 10000);
     sqlite3_extended_result_codes(h, 1);
+    if (search_fts5_register(h) != 0) {
+        log_msg(LOG_ERROR, "cannot register the kc_cjk FTS5 tokenizer", "path", path, NULL);
+        sqlite3_close(h);
+        return KC_ERR_DB;
+    }
     struct db *db = xcalloc(1, sizeof(*db));
     db->h = h;
     if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
