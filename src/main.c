@@ -259,7 +259,7 @@ static int cmd_user(int argc, char **argv)
         rc = 2;
     } else if (strcmp(sub, "add") == 0) {
         const struct role *ro = auth_role(o.role);
-        const char *region = o.region ? o.region : "000000";
+        const char *region = o.region ? o.region : (ro && ro->scope == SCOPE_ALL ? "000000" : "");
         char pw[256], hash[PASSWORD_HASH_MAX];
         int64_t n = 0, id = 0;
         if (!ro) {
@@ -271,8 +271,9 @@ static int cmd_user(int argc, char **argv)
         } else if (db_scalar(db_query(db, "SELECT count(*) FROM regions WHERE code=?", "s",
                                       region),
                              &n) != 0 ||
-                   n == 0) {
-            fprintf(stderr, "kechuang user add: unknown region %s\n", region);
+                   n == 0 || (strcmp(region, "000000") == 0 && ro->scope != SCOPE_ALL)) {
+            fprintf(stderr, "kechuang user add: --region must be a known region code (000000 "
+                            "only for admin), got '%s'\n", region);
             rc = 2;
         } else if (read_password(pw, sizeof(pw)) != 0 || password_policy(pw, o.username) != 0) {
             fprintf(stderr, "kechuang user add: the password (stdin) needs 10-128 characters, "

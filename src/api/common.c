@@ -71,7 +71,7 @@ static const char *check_value(const struct field_spec *f, json_t *v)
             return "wrong_type";
         if (f->max_chars && utf8_len(json_string_value(v)) > f->max_chars)
             return "too_long";
-        if (f->required && json_string_length(v) == 0)
+        if (f->required && utf8_blank(json_string_value(v)))
             return "required";
         return NULL;
     case FT_INT_NULL:
@@ -134,7 +134,7 @@ json_t *api_body(struct http_req *r, const struct field_spec *spec, bool check_r
     /* An empty optional string means "no value": store null, never "". */
     for (const struct field_spec *f = spec; f->name; f++) {
         json_t *v = json_object_get(o, f->name);
-        if (f->type == FT_STR_NULL && json_is_string(v) && json_string_length(v) == 0)
+        if (f->type == FT_STR_NULL && json_is_string(v) && utf8_blank(json_string_value(v)))
             json_object_set_new(o, f->name, json_null());
     }
     if (check_required) {

@@ -138,6 +138,11 @@ static bool validate(struct http_req *r, struct db *db, json_t *o)
     if (!api_region(r, db, "region_code", rc, region))
         return false;
     json_object_set_new(o, "region_code", json_string(region));
+    /* The country root would give a region-scoped role everything: administrators only. */
+    if (strcmp(region, "000000") == 0 && ro->scope != SCOPE_ALL) {
+        http_reply_error(r, 422, "invalid_region", "region_code");
+        return false;
+    }
     json_t *org = json_object_get(o, "org_id");
     int64_t org_id = json_is_integer(org) ? json_integer_value(org) : 0;
     if (org_id) {

@@ -19,13 +19,20 @@ int64_t time_mono_ns(void)
     return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-/* Formats t as RFC 3339 UTC. */
+/* Formats t as RFC 3339 UTC; writes "" when t is outside the years 0000–9999 or out
+ * is too small, so the result is always NUL-terminated. */
 void time_rfc3339(int64_t t, char *out, size_t cap)
 {
+    if (!cap)
+        return;
+    out[0] = '\0';
+    /* 0000-01-01 .. 9999-12-31T23:59:59 */
+    if (t < -62167219200LL || t > 253402300799LL)
+        return;
     time_t tt = (time_t)t;
     struct tm tm;
-    gmtime_r(&tt, &tm);
-    strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    if (!gmtime_r(&tt, &tm) || strftime(out, cap, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
+        out[0] = '\0';
 }
 
 /* Formats now with milliseconds. */

@@ -54,3 +54,31 @@ size_t utf8_len(const char *s)
             n++;
     return n;
 }
+
+/* Decodes the code point at *p (valid UTF-8) and advances *p. */
+static unsigned decode(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    unsigned c = s[0];
+    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
+    if (len > 1)
+        c &= 0x7F >> len;
+    for (size_t k = 1; k < len && s[k]; k++)
+        c = (c << 6) | (s[k] & 0x3F);
+    *p = s + len;
+    return c;
+}
+
+bool utf8_blank(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        unsigned c = decode(&p);
+        bool space = c == ' ' || (c >= 0x09 && c <= 0x0D) || c == 0x85 || c == 0xA0 ||
+                     c == 0x1680 || (c >= 0x2000 && c <= 0x200B) || c == 0x2028 ||
+                     c == 0x2029 || c == 0x202F || c == 0x205F || c == 0x3000 || c == 0xFEFF;
+        if (!space)
+            return false;
+    }
+    return true;
+}

@@ -1,6 +1,7 @@
 /* org.c — organisation kinds and record rules. */
 #include "domain/org.h"
 #include "core/uscc.h"
+#include "core/utf8.h"
 
 #include <string.h>
 
@@ -42,7 +43,7 @@ bool org_check(json_t *o, struct org_problem *p)
     if (!known)
         return problem(p, "kind", "invalid_value");
     const char *name = str(o, "name");
-    if (!name || !*name || strspn(name, " \t\r\n") == strlen(name))
+    if (!name || utf8_blank(name))
         return problem(p, "name", "required");
     const char *uscc = str(o, "uscc");
     if (!uscc || !*uscc)

@@ -138,16 +138,10 @@ static void test_whitespace_name(void **state)
 
 /* A name of only ideographic spaces (U+3000, what Chinese input methods type as a
  * full-width space) or no-break spaces is as empty as one of ASCII spaces.
- *
- * BUG (src/domain/org.c, org_check): the blank-name check is
- * strspn(name, " \t\r\n") == strlen(name), ASCII only, so {"name": "\u3000\u3000"}
- * (bytes E3 80 80 E3 80 80) passes org_check (returns true) where "required" on
- * "name" is expected; so does "\u00a0". Remove the skip() once org_check treats Unicode
- * white space as blank. */
+ * (Regression test: the check once knew ASCII blanks only.) */
 static void test_fullwidth_space_name(void **state)
 {
     (void)state;
-    skip();
     expect_problem(with("name", "\u3000\u3000"), "name", "required");
     expect_problem(with("name", " \u3000 "), "name", "required");
     expect_problem(with("name", "\u00a0"), "name", "required");
