@@ -12,6 +12,7 @@ export const pages = [
   { path: 'orgs', name: 'orgs', component: () => import('./views/Orgs.vue'), meta: { title: 'menu.orgs', cap: 'org.read', icon: 'OfficeBuilding' } },
   { path: 'users', name: 'users', component: () => import('./views/Users.vue'), meta: { title: 'menu.users', cap: 'user.read', icon: 'User' } },
   { path: 'regions', name: 'regions', component: () => import('./views/Regions.vue'), meta: { title: 'menu.regions', cap: 'region.read', icon: 'MapLocation' } },
+  { path: 'chains', name: 'chains', component: () => import('./views/Chains.vue'), meta: { title: 'menu.chains', cap: 'region.read', icon: 'Connection' } },
   { path: 'audit', name: 'audit', component: () => import('./views/Audit.vue'), meta: { title: 'menu.audit', cap: 'audit.read', icon: 'Document' } },
 ]
 

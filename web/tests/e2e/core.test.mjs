@@ -318,3 +318,199 @@ test('admin: language switch, org create with a field error, list search, audit 
     await context.close()
   }
 })
+
+// Opens a fresh browser context logged in as account; collects page/console errors.
+async function openAs(account) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true })
+  context.setDefaultTimeout(STEP_MS)
+  const page = await context.newPage()
+  const problems = []
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
+  })
+  const sel = (name) => page.locator(`[data-test="${name}"]`)
+  const unresolved = async (where) => {
+    const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
+    if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
+  }
+  await page.goto(baseUrl + '/')
+  await sel('login-username').waitFor()
+  await sel('login-username').fill(account.username)
+  await sel('login-password').fill(account.password)
+  await sel('login-submit').click()
+  await sel('menu-home').waitFor()
+  return { context, page, problems, sel, unresolved }
+}
+
+// Runs body(ui) as account; screenshots failure-<name>.png and adds the server log on failure.
+async function asUser(username, name, body) {
+  const account = accounts.find((a) => a.username === username)
+  assert.ok(account, `no ${username} in demo-accounts.txt: ${JSON.stringify(accounts.map((a) => a.username))}`)
+  const ui = await openAs(account)
+  try {
+    await body(ui)
+    assert.deepEqual(ui.problems, [], 'browser errors')
+  } catch (e) {
+    await ui.page.screenshot({ path: path.join(OUT, `failure-${name}.png`), fullPage: true }).catch(() => {})
+    if (serverLog) e.message += `\n--- server output (tail) ---\n${serverLog.slice(-3000)}`
+    throw e
+  } finally {
+    await ui.context.close()
+  }
+}
+
+const LISHUI_COUNTIES = ['331102', '331121', '331122', '331123', '331124', '331125', '331126', '331127', '331181']
+const RENAMED = '莲都区生态合成革产业链'
+
+// Rows of the chains table (data rows only).
+const chainRows = (sel) => sel('chain-table').locator('.el-table__body tr.el-table__row')
+const chainRow = (sel, text) => chainRows(sel).filter({ hasText: text }).first()
+async function waitChainCount(page, n) {
+  await page.waitForFunction(
+    (n) => document.querySelectorAll('[data-test="chain-table"] .el-table__body tr.el-table__row').length === n,
+    n,
+  )
+}
+
+test('city officer: industry chains of 丽水, field errors, create/delete, refused delete, rename, export', async () => {
+  await asUser('city_lishui', 'chains-city', async ({ page, sel, unresolved }) => {
+    await sel('menu-chains').click()
+    await sel('chain-table').waitFor()
+    assert.equal((await sel('page-title').textContent()).trim(), '产业链')
+    // Default region: the officer's own city, so the nine county chains of 一县一链.
+    await chainRow(sel, 'LS-331102-1').waitFor()
+    await waitChainCount(page, 9)
+    for (const c of LISHUI_COUNTIES) assert.equal(await chainRow(sel, `LS-${c}-1`).count(), 1, `chain of ${c} missing`)
+    const tags = (await sel('chain-group-tag').allTextContents()).map((s) => s.replace(/\s+/g, ' ').trim())
+    assert.deepEqual(tags, ['一县一链 · 9'])
+    assert.ok((await sel('chain-region').locator('input').inputValue()).includes('丽水'), 'region selector is not on 丽水市')
+    assert.equal(await sel('chain-create').count(), 1)
+    assert.equal(await sel('chain-edit-btn').count(), 9)
+    await unresolved('chains list')
+
+    // Language: the page follows the UI language (column header), then back to Chinese.
+    await sel('lang-switch').click()
+    await sel('chain-table').locator('th', { hasText: 'Chain name' }).waitFor()
+    assert.equal((await sel('page-title').textContent()).trim(), 'Industry chains')
+    await sel('lang-switch').click()
+    await sel('chain-table').locator('th', { hasText: '产业链名称' }).waitFor()
+
+    // New chain: a region outside the officer's city → 422 under the region field.
+    const dialog = page.locator('.el-dialog').filter({ has: sel('chain-form') })
+    await sel('chain-create').click()
+    await dialog.waitFor()
+    const regionInput = dialog.locator('[data-test="chain-field-region_code"] input')
+    await regionInput.click()
+    await regionInput.fill('台州')
+    await page.locator('.el-cascader__suggestion-item:visible').filter({ hasText: /台州市\s*$/ }).first().click()
+    const code = `LS-E2E-${Date.now().toString(36)}`.toUpperCase()
+    await sel('chain-code').fill('LS-331102-1')
+    await sel('chain-name').fill('浏览器测试产业链')
+    await unresolved('chain form')
+    await sel('chain-save').click()
+    await sel('field-error-region_code').waitFor({ state: 'visible' })
+    assert.equal(await sel('chain-field-region_code').locator('[data-test="field-error-region_code"]').count(), 1)
+    assert.ok((await sel('field-error-region_code').textContent()).trim().length > 0)
+    // Back to 莲都区: now the code is the duplicate → 409 conflict under the code field.
+    await regionInput.click()
+    await regionInput.fill('莲都')
+    await page.locator('.el-cascader__suggestion-item:visible', { hasText: '莲都区' }).first().click()
+    await sel('field-error-region_code').waitFor({ state: 'detached' })
+    await sel('chain-save').click()
+    await sel('field-error-code').waitFor({ state: 'visible' })
+    assert.equal(await sel('chain-field-code').locator('[data-test="field-error-code"]').count(), 1)
+    await sel('chain-code').fill(code)
+    await sel('field-error-code').waitFor({ state: 'detached' })
+    await sel('chain-save').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await chainRow(sel, code).waitFor()
+    await waitChainCount(page, 10)
+
+    // Delete the new (unused) chain through the confirm dialog.
+    const delDialog = page.locator('.el-dialog').filter({ has: sel('chain-delete-text') })
+    await chainRow(sel, code).locator('[data-test="chain-delete-btn"]').click()
+    await delDialog.waitFor()
+    assert.ok((await sel('chain-delete-text').textContent()).includes(code))
+    await sel('chain-delete-confirm').click()
+    await delDialog.waitFor({ state: 'hidden' })
+    await waitChainCount(page, 9)
+    assert.equal(await chainRow(sel, code).count(), 0)
+
+    // A chain organisations still use: the server refuses (409) and its message shows.
+    let used = null
+    for (const c of LISHUI_COUNTIES) {
+      const n = await page.evaluate(async (chain) => {
+        const r = await fetch(`/api/v1/orgs?chain=${encodeURIComponent(chain)}&page_size=1`, { credentials: 'same-origin' })
+        return (await r.json()).total
+      }, `LS-${c}-1`)
+      if (n > 0) {
+        used = `LS-${c}-1`
+        break
+      }
+    }
+    assert.ok(used, 'no 丽水 chain is used by a demo organisation')
+    await chainRow(sel, used).locator('[data-test="chain-delete-btn"]').click()
+    await delDialog.waitFor()
+    await sel('chain-delete-confirm').click()
+    await sel('chain-delete-error').waitFor()
+    assert.ok((await sel('chain-delete-error').textContent()).trim().length > '无法删除'.length, 'no server message in the refusal')
+    await page.screenshot({ path: path.join(OUT, 'chain-delete-refused.png') })
+    await unresolved('chain delete dialog')
+    await page.keyboard.press('Escape')
+    await delDialog.waitFor({ state: 'hidden' })
+    await waitChainCount(page, 9)
+
+    // Rename the 莲都区 chain; the list shows the new name.
+    await chainRow(sel, 'LS-331102-1').locator('[data-test="chain-edit-btn"]').click()
+    await dialog.waitFor()
+    assert.equal((await sel('chain-fixed-code').textContent()).trim(), 'LS-331102-1')
+    assert.equal(await sel('chain-code').count(), 0, 'the code is editable after creation')
+    await sel('chain-name').fill('')
+    await sel('chain-save').click()
+    await sel('field-error-name').waitFor({ state: 'visible' })
+    await sel('chain-name').fill(RENAMED)
+    await page.screenshot({ path: path.join(OUT, 'chain-edit.png') })
+    await sel('chain-save').click()
+    await dialog.waitFor({ state: 'hidden' })
+    await chainRow(sel, RENAMED).waitFor()
+    assert.ok((await chainRow(sel, RENAMED).textContent()).includes('LS-331102-1'))
+    await waitChainCount(page, 9)
+
+    // Export downloads the XLSX of the same region.
+    const [dl] = await Promise.all([page.waitForEvent('download'), sel('chain-export').click()])
+    assert.equal(dl.suggestedFilename(), 'chains.xlsx')
+    const file = await dl.path()
+    assert.equal(fs.readFileSync(file).subarray(0, 2).toString(), 'PK', 'export is not an XLSX (zip) file')
+    await page.waitForTimeout(300)
+    await page.screenshot({ path: path.join(OUT, 'chains.png'), fullPage: true })
+  })
+})
+
+test('county officer and enterprise user: industry chains read-only', async () => {
+  await asUser('county_liandu', 'chains-county', async ({ page, sel, unresolved }) => {
+    await sel('menu-chains').click()
+    await sel('chain-table').waitFor()
+    // The renamed chain of the officer's own county is listed; nothing is editable.
+    await chainRow(sel, RENAMED).waitFor()
+    assert.ok((await chainRow(sel, RENAMED).textContent()).includes('一县一链'), 'the rename lost the group')
+    assert.equal(await sel('chain-create').count(), 0, 'county officer sees 新增')
+    assert.equal(await sel('chain-edit-btn').count(), 0)
+    assert.equal(await sel('chain-delete-btn').count(), 0)
+    assert.equal(await sel('chain-table').locator('th', { hasText: '操作' }).count(), 0)
+    await sel('chain-readonly').waitFor()
+    await sel('chain-export').waitFor()
+    await unresolved('chains read-only')
+    await page.screenshot({ path: path.join(OUT, 'chains-county.png'), fullPage: true })
+  })
+  await asUser('ent_nanhu', 'chains-enterprise', async ({ sel, unresolved }) => {
+    await sel('menu-chains').click()
+    await sel('chain-table').waitFor()
+    await chainRow(sel, 'JX-135N').waitFor()
+    assert.equal(await sel('chain-create').count(), 0, 'enterprise user sees 新增')
+    assert.equal(await sel('chain-edit-btn').count(), 0)
+    assert.equal(await sel('chain-delete-btn').count(), 0)
+    await sel('chain-readonly').waitFor()
+    await unresolved('chains enterprise')
+  })
+})
