@@ -28,6 +28,8 @@ static const struct msg messages[] = {
     {"route_not_found", "接口不存在", "No such API route"},
     {"method_not_allowed", "该接口不支持此请求方法", "This route does not support the method"},
     {"conflict", "%s已存在", "%s already exists"},
+    {"in_use", "该产业链仍被组织机构使用，不能删除",
+     "Organisations still use this industry chain, so it cannot be deleted"},
     {"too_large", "请求体过大", "The request body is too large"},
     {"unknown_field", "不认识的字段：%s", "Unknown field: %s"},
     {"wrong_type", "字段类型错误：%s", "Wrong type for field: %s"},

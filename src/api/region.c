@@ -191,7 +191,9 @@ int api_dicts_get(struct http_req *r)
     return 0;
 }
 
-#define CHAIN_SELECT "SELECT id, region_code, code, name, group_name, sort FROM chains "
+#define CHAIN_SELECT                                                                            \
+    "SELECT c.id, c.region_code, r.name AS region_name, c.code, c.name, c.group_name, c.sort "  \
+    "FROM chains c LEFT JOIN regions r ON r.code = c.region_code "
 
 /* Prepares the chain list of ?region_code= (that region, its descendants and its
  * ancestors: a county sees its city's chains and its own). Replies 422 and returns NULL
@@ -209,10 +211,8 @@ static struct db_stmt *chains_query(struct http_req *r, struct db *db, bool *fai
         snprintf(prov, sizeof(prov), "%.2s0000", region);
     }
     return db_query(db,
-                    "SELECT c.id, c.region_code, r.name AS region_name, c.code, c.name, "
-                    "c.group_name, c.sort FROM chains c LEFT JOIN regions r ON r.code = "
-                    "c.region_code WHERE (c.region_code >= ? AND c.region_code < ?) "
-                    "OR c.region_code IN (?, ?) ORDER BY c.region_code, c.sort, c.id",
+                    CHAIN_SELECT "WHERE (c.region_code >= ? AND c.region_code < ?) "
+                                 "OR c.region_code IN (?, ?) ORDER BY c.region_code, c.sort, c.id",
                     "ssss", s.lo, s.hi, city, prov);
 }
 
@@ -280,8 +280,8 @@ static const struct field_spec chain_fields[] = {
 static json_t *chain_get(struct http_req *r, struct db *db, int64_t id)
 {
     json_t *o = NULL;
-    struct db_stmt *st = db_query(db, CHAIN_SELECT "WHERE id=? AND region_code >= ? AND "
-                                                   "region_code < ?",
+    struct db_stmt *st = db_query(db, CHAIN_SELECT "WHERE c.id=? AND c.region_code >= ? AND "
+                                                   "c.region_code < ?",
                                   "iss", id, r->user.scope.lo, r->user.scope.hi);
     if (st && db_step(st) == DB_ROW)
         o = db_row_json(st);
@@ -418,7 +418,7 @@ int api_chains_delete(struct http_req *r)
         db_rollback(db);
     json_decref(before);
     if (rc) {
-        api_fail(r, rc, rc == KC_ERR_CONFLICT ? "conflict" : NULL, "code");
+        api_fail(r, rc, rc == KC_ERR_CONFLICT ? "in_use" : NULL, NULL);
         return 0;
     }
     struct buf out = {0};
