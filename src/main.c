@@ -3,6 +3,7 @@
  * Every subcommand answers --help.
  */
 #include "cli/demo.h"
+#include "cli/market.h"
 #include "core/log.h"
 #include "core/xalloc.h"
 #include "crypto/password.h"
@@ -445,7 +446,10 @@ static const char main_help[] =
     "  user      add | passwd | list | disable users\n"
     "  backup    online backup of the database to a file\n"
     "  restore   restore the database from a backup file\n"
-    "  audit     verify the audit log's hash chain\n";
+    "  audit     verify the audit log's hash chain\n"
+    "  import    import achievements from JSON Lines or CSV\n"
+    "  match     match demands against the achievements library\n"
+    "  match-eval  ranking quality of the matcher on the CSL corpus\n";
 
 int main(int argc, char **argv)
 {
@@ -477,6 +481,13 @@ int main(int argc, char **argv)
         return cmd_backup(argc - 1, argv + 1, 1);
     if (strcmp(cmd, "audit") == 0)
         return cmd_audit(argc - 1, argv + 1);
+    if (strcmp(cmd, "import") == 0 &&
+        (argc < 3 || strcmp(argv[2], "achievements") == 0 || argv[2][0] == '-'))
+        return market_cmd_import(argc - 1, argv + 1, open_data);
+    if (strcmp(cmd, "match") == 0)
+        return market_cmd_match(argc - 1, argv + 1, open_data);
+    if (strcmp(cmd, "match-eval") == 0)
+        return market_cmd_match_eval(argc - 1, argv + 1);
     fprintf(stderr, "kechuang: unknown command %s\n\n%s", cmd, main_help);
     return 2;
 }

@@ -185,11 +185,12 @@ struct match_index {
 struct match_params match_params_default(void)
 {
     return (struct match_params){
-        .k1 = 1.2,
-        .b = {0.5, 0.5, 0.75},
-        .w = {3.0, 2.0, 1.0},
-        .qtf_cap = 3,
-        .disc_bonus = 0.0,
+        .k1 = 0.6,
+        .b = {1.0, 0.5, 1.0},
+        .w = {3.0, 3.0, 1.0},
+        .qtf_cap = 2,
+        .disc_bonus = 0.1,
+        .disc_infer = 0,
         .disc_min_share = 0.5,
         .disc_vote_k = 10,
         .rerank_n = 100,
@@ -735,7 +736,8 @@ int match_search(const struct match_index *ix, struct match_ctx *c, const char *
     query_terms(ix, c, query, n);
     if (c->nq == 0 || ix->n_docs == 0)
         return 0;
-    bool signals = !o->text_only && ix->n_disc > 0 && ix->p.disc_bonus > 0;
+    bool signals = !o->text_only && ix->n_disc > 0 && ix->p.disc_bonus > 0 &&
+                   (o->discipline ? *o->discipline != '\0' : ix->p.disc_infer != 0);
     int k = o->k;
     if (signals) {
         if (ix->p.rerank_n > k)
@@ -895,16 +897,24 @@ static int tid_cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Adds span s to list (n entries, at most MATCH_MAX_SPANS) unless a listed span
- * contains it; removes listed spans it contains. Keeps query order. */
-static void add_span(struct match_span *list, int *n, struct match_span s)
+/* True when the query text of span a occurs within the text of span b. */
+static bool span_in(const char *q, struct match_span a, struct match_span b)
+{
+    return memmem(q + b.start, (size_t)(b.end - b.start), q + a.start,
+                  (size_t)(a.end - a.start)) != NULL;
+}
+
+/* Adds span s of query q to list (n entries, at most MATCH_MAX_SPANS) unless the text
+ * of a listed span contains its text; removes listed spans whose text it contains.
+ * Keeps query order. */
+static void add_span(const char *q, struct match_span *list, int *n, struct match_span s)
 {
     for (int i = 0; i < *n; i++)
-        if (list[i].start <= s.start && s.end <= list[i].end)
+        if (span_in(q, s, list[i]))
             return;
     int w = 0;
     for (int i = 0; i < *n; i++)
-        if (!(s.start <= list[i].start && list[i].end <= s.end))
+        if (!span_in(q, list[i], s))
             list[w++] = list[i];
     *n = w;
     if (*n == MATCH_MAX_SPANS)
@@ -921,8 +931,8 @@ static void add_span(struct match_span *list, int *n, struct match_span s)
 /* Finds the matched spans of the query tokens q[0..nq) in one field: chains of
  * overlapping bigrams are cut into the longest pieces that occur there verbatim; lone
  * unigrams and words match by presence. */
-static void field_spans(const struct ftoks *ft, const struct qtok *q, int nq, uint64_t *keys,
-                        struct match_span *list, int *n)
+static void field_spans(const char *query, const struct ftoks *ft, const struct qtok *q, int nq,
+                        uint64_t *keys, struct match_span *list, int *n)
 {
     *n = 0;
     int i = 0;
@@ -943,7 +953,17 @@ static void field_spans(const struct ftoks *ft, const struct qtok *q, int nq, ui
             int len = q[i].kind == TOK_BIGRAM ? longest_phrase(ft, keys + a, m - a) : 1;
             if (len < 1)
                 len = 1;
-            add_span(list, n, (struct match_span){q[i + a].start, q[i + a + len - 1].end});
+            struct match_span sp = {q[i + a].start, q[i + a + len - 1].end};
+            /* The particle 的 at either end is left out of a displayed span (材料的 →
+             * 材料); what is left must still be two characters or more. */
+            if (q[i].kind == TOK_BIGRAM) {
+                while (sp.end - sp.start >= 3 && memcmp(query + sp.start, "\xE7\x9A\x84", 3) == 0)
+                    sp.start += 3;
+                while (sp.end - sp.start >= 3 && memcmp(query + sp.end - 3, "\xE7\x9A\x84", 3) == 0)
+                    sp.end -= 3;
+            }
+            if (q[i].kind != TOK_BIGRAM || sp.end - sp.start >= 4)
+                add_span(query, list, n, sp);
             a = len > 1 ? a + len - 1 : a + 1;
         }
         i = e;
@@ -1009,9 +1029,9 @@ void match_explain(const struct match_index *ix, const char *query, int n,
     free(tids);
     uint64_t *keys = xmalloc((size_t)(nq ? nq : 1) * sizeof(*keys));
     for (int f = 0; f < MATCH_N_FIELDS; f++) {
-        field_spans(&ft[f], q, nq, keys, out->spans[f], &out->n_spans[f]);
+        field_spans(query, &ft[f], q, nq, keys, out->spans[f], &out->n_spans[f]);
         for (int i = 0; i < out->n_spans[f]; i++)
-            add_span(out->all, &out->n_all, out->spans[f][i]);
+            add_span(query, out->all, &out->n_all, out->spans[f][i]);
         free(ft[f].all);
         free(ft[f].seq);
     }

@@ -16,10 +16,11 @@
  * partial score plus the remaining bounds cannot beat the k-th score. The result is
  * identical to exhaustive scoring (ties broken by the lower doc number).
  *
- * Structured signal: discipline. A demand may name its discipline; otherwise the
- * matcher infers it from the disciplines of the best text hits (a score-weighted
- * vote) and, when the vote is clear enough, adds a bonus proportional to the best text
- * score to the candidates of that discipline, re-ranking the text top-N.
+ * Structured signal: discipline. A demand may name its discipline; optionally
+ * (disc_infer) the matcher infers it from the disciplines of the best text hits (a
+ * score-weighted vote, used when clear enough). The candidates of that discipline
+ * among the text top-N get a bonus proportional to the best text score, and the
+ * top-N is re-ranked.
  *
  * Ownership: an index is immutable once built and may be shared by threads; each
  * thread searches with its own struct match_ctx. Both are freed by their *_free.
@@ -48,6 +49,7 @@ struct match_params {
     double w[MATCH_N_FIELDS];      /* field weights (0 leaves a field out of the index) */
     int qtf_cap;                   /* a query term repeated n times counts min(n, cap) times */
     double disc_bonus;             /* discipline bonus as a fraction of the best text score */
+    int disc_infer;                /* infer a demand's discipline when it names none (0/1) */
     double disc_min_share;         /* least vote share of an inferred discipline */
     int disc_vote_k;               /* text hits that vote for the inferred discipline */
     int rerank_n;                  /* text candidates re-ranked with the structured signals */
@@ -87,7 +89,8 @@ struct match_hit {
 /* Options of one search. */
 struct match_opts {
     int k;                  /* results wanted (1..1000) */
-    const char *discipline; /* the demand's discipline, NULL to infer, "" for none */
+    const char *discipline; /* the demand's discipline; NULL: none (inferred when the
+                               index's params say disc_infer); "" none at all */
     bool exhaustive;        /* score every posting (reference for tests and benchmarks) */
     bool text_only;         /* no structured signals: plain BM25F top-k */
 };

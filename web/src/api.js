@@ -4,8 +4,9 @@
 // - Accept-Language follows the UI locale so server messages match the user's language
 // - failures throw ApiError {status, code, message, field}
 // - a 401 on any call other than the login/session probe sends the user to the login page
+// - saveLang(): the UI language, applied at once and stored for the user
 import { reactive } from 'vue'
-import { currentLocale } from './i18n.js'
+import { currentLocale, setLocale } from './i18n.js'
 
 // The logged-in user and the CSRF token; null when logged out.
 export const session = reactive({ user: null, csrf: null })
@@ -198,4 +199,14 @@ export async function logout() {
 // True when the logged-in user holds capability cap (e.g. "org.write").
 export function can(cap) {
   return !!(session.user && Array.isArray(session.user.capabilities) && session.user.capabilities.includes(cap))
+}
+
+// Switches the UI language at once and remembers it for the logged-in user
+// (PATCH /api/v1/me {"lang"}); used by the top-bar switch and the My account page.
+// Throws ApiError when the server did not save it (the UI keeps the new language).
+export async function saveLang(lang) {
+  const v = setLocale(lang)
+  const r = await request('PATCH', 'me', { body: { lang: v } })
+  if (r && r.user) session.user = r.user
+  return v
 }

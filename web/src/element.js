@@ -1,6 +1,6 @@
 // Registers only the Element Plus components the app uses, so the bundle does not carry
 // the whole library. Sub-components (ElOption, ElTableColumn, ElFormItem, ElRadioGroup,
-// ElMenuItem, ElAside …) are registered by their parent's install: register the parent.
+// ElMenuItem, ElAside, ElDropdownMenu, ElDropdownItem …) are registered by their parent's install: register the parent.
 // A component missing here renders as an unknown <el-…> element; the e2e test checks
 // for those. The stylesheet is imported whole (small once gzip'd).
 import 'element-plus/dist/index.css'
@@ -15,6 +15,7 @@ import {
   ElDescriptions,
   ElDialog,
   ElDrawer,
+  ElDropdown,
   ElEmpty,
   ElForm,
   ElIcon,
@@ -34,7 +35,7 @@ import {
 
 const components = [
   ElAlert, ElButton, ElCascader, ElCol, ElConfigProvider, ElContainer,
-  ElDatePicker, ElDescriptions, ElDialog, ElDrawer, ElEmpty,
+  ElDatePicker, ElDescriptions, ElDialog, ElDrawer, ElDropdown, ElEmpty,
   ElForm, ElIcon, ElInput, ElInputNumber, ElMenu,
   ElPagination, ElRadio, ElRow, ElScrollbar,
   ElSelect, ElTable, ElTag, ElTree,

@@ -16,11 +16,16 @@ export const pages = [
   { path: 'audit', name: 'audit', component: () => import('./views/Audit.vue'), meta: { title: 'menu.audit', cap: 'audit.read', icon: 'Document' } },
 ]
 
+// Pages outside the side menu, open to every logged-in user (reached from the top bar).
+const extraPages = [
+  { path: 'account', name: 'account', component: () => import('./views/Account.vue'), meta: { title: 'menu.account' } },
+]
+
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/login', name: 'login', component: Login, meta: { public: true } },
-    { path: '/', component: Layout, children: pages },
+    { path: '/', component: Layout, children: [...pages, ...extraPages] },
     { path: '/:rest(.*)*', name: 'notfound', component: () => import('./views/NotFound.vue'), meta: { public: true } },
   ],
 })

@@ -53,3 +53,34 @@ export function showValue(v) {
   if (typeof v === 'string') return v
   return JSON.stringify(v)
 }
+
+// Copies text to the clipboard: the async Clipboard API where the page is a secure
+// context, else a hidden textarea and execCommand('copy') (plain-http intranet
+// deployments). Resolves true when the browser reports success.
+export async function copyText(text) {
+  if (navigator.clipboard && window.isSecureContext) {
+    try {
+      await navigator.clipboard.writeText(text)
+      return true
+    } catch {
+      // permission refused: try the old way
+    }
+  }
+  const ta = document.createElement('textarea')
+  ta.value = text
+  ta.setAttribute('readonly', '')
+  ta.style.position = 'fixed'
+  ta.style.top = '0'
+  ta.style.left = '0'
+  ta.style.opacity = '0'
+  document.body.appendChild(ta)
+  ta.select()
+  let ok = false
+  try {
+    ok = document.execCommand('copy')
+  } catch {
+    ok = false
+  }
+  ta.remove()
+  return ok
+}

@@ -514,3 +514,171 @@ test('county officer and enterprise user: industry chains read-only', async () =
     await unresolved('chains enterprise')
   })
 })
+
+// Calls GET /api/v1/orgs from the test itself (no browser, no cookie) with an API token.
+async function orgsWithToken(token) {
+  const res = await fetch(baseUrl + '/api/v1/orgs', { headers: { Authorization: 'Bearer ' + token } })
+  let body = null
+  try {
+    body = await res.json()
+  } catch {
+    // not JSON
+  }
+  return { status: res.status, body }
+}
+
+// Logs in on the API with a password; returns the HTTP status.
+async function apiLoginStatus(username, password) {
+  const res = await fetch(baseUrl + '/api/v1/session', {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  })
+  await res.arrayBuffer()
+  return res.status
+}
+
+// Last: the password of county_nanhu changes here (the in-memory account follows, so a
+// test added after this one still logs in).
+test('county officer: my account — display name, password errors, API token create/use/revoke, password change', async () => {
+  const account = accounts.find((a) => a.username === 'county_nanhu')
+  const newPassword = `Nh-${Date.now().toString(36)}-e2e9`
+  const newName = `南湖区科技局·测试${Date.now().toString(36).slice(-4)}`
+  await asUser('county_nanhu', 'account', async ({ page, context, sel, unresolved }) => {
+    // Top bar: user menu → 个人中心.
+    await sel('current-user').click()
+    await sel('user-menu-account').waitFor({ state: 'visible' })
+    await unresolved('user menu')
+    await sel('user-menu-account').click()
+    await sel('account-profile').waitFor()
+    assert.equal((await sel('page-title').textContent()).trim(), '个人中心')
+    assert.equal((await sel('account-username').textContent()).trim(), 'county_nanhu')
+    assert.ok((await sel('account-region').textContent()).includes('330402'), 'profile region is not 330402')
+    assert.ok((await sel('account-role').textContent()).trim().length > 0, 'profile role is empty')
+    await sel('account-password-policy').waitFor()
+    assert.ok((await sel('token-help').textContent()).includes('Authorization: Bearer'), 'no Bearer help text')
+    await sel('token-table').waitFor()
+    await unresolved('account page')
+
+    // Language preference on the page = the top-bar switch; then back to Chinese.
+    await sel('account-lang-en').click()
+    await page.waitForFunction(() => document.querySelector('[data-test="page-title"]')?.textContent.trim() === 'My account')
+    assert.equal((await sel('lang-switch').textContent()).trim(), '中文')
+    await sel('account-lang').locator('.el-radio-button.is-active', { hasText: 'English' }).waitFor()
+    await sel('token-help').filter({ hasText: 'acts with your identity' }).waitFor()
+    await page.screenshot({ path: path.join(OUT, 'account-en.png'), fullPage: true, animations: 'disabled' })
+    await sel('account-lang-zh').click()
+    await page.waitForFunction(() => document.querySelector('[data-test="page-title"]')?.textContent.trim() === '个人中心')
+    // Switching the language re-translates the rules without validating the empty forms.
+    await page.waitForTimeout(300)
+    assert.equal(await sel('account-password-form').locator('.kc-field-error').count(), 0, 'errors under empty fields after a language switch')
+
+    // Display name: saved, and the top bar follows.
+    await sel('account-display-name').fill('   ')
+    await sel('account-display-name-save').click()
+    await sel('field-error-display_name').waitFor({ state: 'visible' })
+    await sel('account-display-name').fill(newName)
+    await sel('field-error-display_name').waitFor({ state: 'detached' })
+    await sel('account-display-name-save').click()
+    await page.waitForFunction((n) => document.querySelector('[data-test="current-user-name"]')?.textContent.trim() === n, newName)
+    assert.equal((await sel('account-head-name').textContent()).trim(), newName)
+
+    // Password: mismatch (client), wrong current password, weak new password (server).
+    await sel('account-old-password').fill(account.password)
+    await sel('account-new-password').fill(newPassword)
+    await sel('account-confirm-password').fill(newPassword + 'x')
+    await sel('account-password-submit').click()
+    await sel('account-field-confirm').locator('[data-test="field-error-confirm"]').waitFor({ state: 'visible' })
+    await sel('account-confirm-password').fill(newPassword)
+    await sel('account-old-password').fill(account.password + 'x')
+    await sel('account-password-submit').click()
+    await sel('account-field-old_password').locator('[data-test="field-error-old_password"]').waitFor({ state: 'visible' })
+    await sel('account-old-password').fill(account.password)
+    await sel('account-new-password').fill('abcdefghijkl')
+    await sel('account-confirm-password').fill('abcdefghijkl')
+    await sel('account-password-submit').click()
+    const weak = sel('account-field-new_password').locator('[data-test="field-error-new_password"]')
+    await weak.waitFor({ state: 'visible' })
+    await page.waitForFunction(() => document.querySelector('[data-test="field-error-new_password"]')?.textContent.includes('10–128'))
+    await sel('field-error-old_password').waitFor({ state: 'detached' })
+    assert.equal(await apiLoginStatus('county_nanhu', account.password), 200, 'the old password stopped working after refused changes')
+
+    // New API token: shown once, copied, usable from outside the browser.
+    const tokenName = `e2e-sync-${Date.now().toString(36)}`
+    await sel('token-create').click()
+    await sel('token-form').waitFor()
+    assert.equal(await sel('token-days').locator('input').inputValue(), '90')
+    await sel('token-create-save').click()
+    await sel('token-field-name').locator('[data-test="field-error-name"]').waitFor({ state: 'visible' })
+    await sel('token-name').fill(tokenName)
+    await unresolved('token create dialog')
+    await sel('token-create-save').click()
+    await sel('token-value').waitFor({ state: 'visible' })
+    const token = (await sel('token-value').inputValue()).trim()
+    assert.match(token, /^kct_[0-9a-f]{16,}$/, `unexpected token ${token}`)
+    assert.ok((await sel('token-once-warning').textContent()).includes('只显示这一次'), 'no show-once warning')
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl })
+    await sel('token-copy').click()
+    await page.waitForFunction(() => document.querySelector('[data-test="token-copy"]')?.textContent.includes('已复制'))
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token, 'clipboard does not hold the token')
+    await unresolved('token once dialog')
+    await page.screenshot({ path: path.join(OUT, 'account-token-once.png'), animations: 'disabled' })
+    await sel('token-once-close').click()
+    await sel('token-value').waitFor({ state: 'hidden' })
+    const tokenRow = sel('token-table').locator('.el-table__body tr.el-table__row', { hasText: tokenName }).first()
+    await tokenRow.waitFor()
+    assert.equal((await tokenRow.locator('[data-test="token-status"]').textContent()).trim(), '有效')
+    // Closing the dialog drops the secret: it is nowhere in the page any more.
+    assert.ok(
+      await page.evaluate((tk) => !document.body.innerHTML.includes(tk) && ![...document.querySelectorAll('input')].some((i) => i.value.includes(tk)), token),
+      'the token secret is still on the page',
+    )
+
+    const ok = await orgsWithToken(token)
+    assert.equal(ok.status, 200, `GET /api/v1/orgs with the token: ${ok.status} ${JSON.stringify(ok.body)}`)
+    assert.ok(Array.isArray(ok.body.items) && ok.body.items.length > 0, 'no organisations through the token')
+    for (const o of ok.body.items) assert.ok(String(o.region_code).startsWith('330402'), `out-of-scope org through the token: ${o.region_code}`)
+
+    // The table shows the use after a refresh.
+    await sel('token-refresh').click()
+    await tokenRow.locator('[data-test="token-last-used"]').waitFor()
+    await page.screenshot({ path: path.join(OUT, 'account.png'), fullPage: true, animations: 'disabled' })
+
+    // Revoke with confirmation; the token stops working at once.
+    await tokenRow.locator('[data-test="token-revoke-btn"]').click()
+    await sel('token-revoke-text').waitFor({ state: 'visible' })
+    assert.ok((await sel('token-revoke-text').textContent()).includes(tokenName))
+    await sel('token-revoke-confirm').click()
+    await sel('token-revoke-text').waitFor({ state: 'hidden' })
+    await page.waitForFunction(
+      (name) =>
+        [...document.querySelectorAll('[data-test="token-table"] .el-table__body tr.el-table__row')].some(
+          (tr) => tr.textContent.includes(name) && tr.querySelector('[data-test="token-status"]')?.textContent.trim() === '已撤销',
+        ),
+      tokenName,
+    )
+    assert.equal(await tokenRow.locator('[data-test="token-revoke-btn"]').count(), 0, 'a revoked token can still be revoked')
+    const gone = await orgsWithToken(token)
+    assert.equal(gone.status, 401, `revoked token still answers ${gone.status}`)
+
+    // Password change succeeds; sign out and back in with the new password.
+    await sel('account-old-password').fill(account.password)
+    await sel('account-new-password').fill(newPassword)
+    await sel('account-confirm-password').fill(newPassword)
+    await sel('account-password-submit').click()
+    await sel('account-password-ok').waitFor({ state: 'visible' })
+    assert.equal(await sel('account-new-password').inputValue(), '', 'the password form was not cleared')
+    const oldPassword = account.password
+    account.password = newPassword
+    assert.equal(await apiLoginStatus('county_nanhu', oldPassword), 401, 'the old password still works')
+
+    await sel('logout').click()
+    await sel('login-username').waitFor()
+    await sel('login-username').fill('county_nanhu')
+    await sel('login-password').fill(newPassword)
+    await sel('login-submit').click()
+    await sel('menu-home').waitFor()
+    await page.waitForFunction((n) => document.querySelector('[data-test="current-user-name"]')?.textContent.trim() === n, newName)
+    await unresolved('after re-login')
+  })
+})

@@ -1,0 +1,81 @@
+/*
+ * achievement.h — the achievements library (科技成果) as the matcher sees it: bulk
+ * import from JSON Lines or CSV, idempotent by external id, and loading the matcher's
+ * index from the table (schema: src/db/schema/0002_market.sql).
+ *
+ * Import rules (API.md `kechuang import achievements`):
+ *   - JSON Lines: one object per line with `id` (string or integer), `title`,
+ *     `abstract`, `keywords` (array of strings) and optional `discipline`; other
+ *     members are ignored.
+ *   - CSV (UTF-8, or GB18030 when the file is not valid UTF-8): a header row naming
+ *     the same columns in any order; `keywords` separated by `;`, `；` or `_`.
+ *   - The source id is kept as `external_id`: a new id inserts, a known id whose
+ *     title/abstract/keywords/discipline differ updates, an identical row changes
+ *     nothing. An id repeated within one file is rejected after its first row.
+ *   - A bad row is reported as one JSON line {"line","field","error","message"} and
+ *     skipped; the import goes on. Rows are written in transactions of
+ *     ACHIEVEMENT_BATCH rows.
+ * When the achievement module (domain/achievement.c) arrives, the validation table
+ * moves there and this file keeps only the import and index glue.
+ */
+#ifndef KC_SEARCH_ACHIEVEMENT_H
+#define KC_SEARCH_ACHIEVEMENT_H
+
+#include "core/err.h"
+#include "search/match.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct db;
+
+/* Rows per import transaction. */
+#define ACHIEVEMENT_BATCH 1000
+
+/* Input formats. */
+enum achievement_format {
+    ACHIEVEMENT_AUTO = 0,  /* from the file name, else the first non-blank byte */
+    ACHIEVEMENT_JSONL = 1, /* JSON Lines */
+    ACHIEVEMENT_CSV = 2    /* CSV with a header row */
+};
+
+/* Counters of one import. */
+struct achievement_import_stats {
+    int64_t rows;      /* data rows read */
+    int64_t inserted;  /* new achievements */
+    int64_t updated;   /* existing ones changed */
+    int64_t unchanged; /* existing ones already identical */
+    int64_t errors;    /* rows rejected */
+};
+
+/* Imports len bytes of data in format fmt into db (which must not be inside a
+ * transaction). Row errors go to errs as JSON lines (NULL: not printed). Returns 0
+ * when the input was read to its end (row errors are counted in st), KC_ERR_INVALID
+ * for an unusable file (no header, unknown format), or KC_ERR_DB. */
+int achievement_import(struct db *db, const char *data, size_t len, enum achievement_format fmt,
+                       FILE *errs, struct achievement_import_stats *st) KC_MUST_CHECK;
+/* Reads path and imports it (format from the extension .jsonl/.json/.ndjson/.csv, or
+ * sniffed); .xlsx is refused with KC_ERR_INVALID for now. KC_ERR_IO when unreadable. */
+int achievement_import_file(struct db *db, const char *path, FILE *errs,
+                            struct achievement_import_stats *st) KC_MUST_CHECK;
+
+/* Builds the matcher's index over every achievement (document ids = achievement ids;
+ * fields title, keywords as their JSON text, abstract; discipline). *out is owned by
+ * the caller (match_index_free). Returns 0 or KC_ERR_DB. */
+int achievement_index_build(struct db *db, const struct match_params *p,
+                            struct match_index **out) KC_MUST_CHECK;
+
+/* One achievement's texts, as indexed, for match_explain. */
+struct achievement_text {
+    char *external_id;   /* source id or NULL */
+    struct match_doc doc; /* id, field texts and discipline (strings owned here) */
+};
+
+/* Loads achievement id's texts into *t (free with achievement_text_free). Returns 0,
+ * KC_ERR_NOT_FOUND or KC_ERR_DB. */
+int achievement_text_load(struct db *db, int64_t id, struct achievement_text *t) KC_MUST_CHECK;
+/* Frees the strings of *t. */
+void achievement_text_free(struct achievement_text *t);
+
+#endif
