@@ -75,6 +75,7 @@ static const struct msg fields[] = {
     {"lang", "语言", "Language"},
     {"code", "编码", "Code"},
     {"group_name", "分组", "Group"},
+    {"days", "有效天数", "Validity (days)"},
     {"page", "页码", "Page"},
     {"page_size", "每页条数", "Page size"},
     {"sort", "排序", "Sort"},

@@ -3,6 +3,7 @@
 #include "api/handlers.h"
 #include "crypto/password.h"
 #include "core/timeutil.h"
+#include "core/utf8.h"
 #include "db/db.h"
 #include "store/session.h"
 
@@ -97,7 +98,7 @@ int api_me_patch(struct http_req *r)
         http_reply_error(r, 422, "invalid_value", "lang");
         return 0;
     }
-    if (dn && !*dn) {
+    if (dn && utf8_blank(dn)) {
         json_decref(b);
         http_reply_error(r, 422, "required", "display_name");
         return 0;

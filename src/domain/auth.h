@@ -60,7 +60,7 @@ struct scope {
 struct auth_user {
     int64_t id;                 /* users.id */
     char username[65];          /* login name */
-    char display_name[129];     /* shown name */
+    char display_name[257];     /* shown name (≤ 64 characters of UTF-8) */
     const struct role *role;    /* role (never NULL for a loaded user) */
     char region_code[7];        /* GB/T 2260 code */
     int64_t org_id;             /* own organisation, 0 if none */
