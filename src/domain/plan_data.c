@@ -834,7 +834,6 @@ static void parse_target(struct pd_ctx *c, struct plan_data_plan *p, size_t i, c
     /* Members that belong to one kind only. */
     static const char *const VALUE_ONLY[] = {"basis",
                                              "cumulative_from",
-                                             "each_year_from",
                                              "target_value",
                                              "target_value_max",
                                              "stretch_value",
@@ -850,12 +849,16 @@ static void parse_target(struct pd_ctx *c, struct plan_data_plan *p, size_t i, c
                 perr(c, mpath(b, sizeof(b), path, *m), "not allowed in a \"%s\" target",
                      TARGET_KIND_NAMES[t->kind]);
 
+    /* Any kind may repeat every year ("每年"). */
+    get_year(c, path, o, "each_year_from", false, &t->each_year_from);
+    if (t->each_year_from && t->target_year && t->each_year_from > t->target_year)
+        perr(c, mpath(b, sizeof(b), path, "each_year_from"), "is after target_year");
+
     if (t->kind == PLAN_DATA_TARGET_VALUE) {
         get_enum(c, path, o, "basis", BASIS_NAMES, true, -1, &k);
         t->basis = (enum plan_data_basis)(k + 1);
         get_num(c, path, o, "target_value", true, &t->target_value, &present);
         get_year(c, path, o, "cumulative_from", false, &t->cumulative_from);
-        get_year(c, path, o, "each_year_from", false, &t->each_year_from);
         if (d && t->basis == PLAN_DATA_BASIS_LEVEL && d->measure == PLAN_DATA_FLOW)
             perr(c, mpath(b, sizeof(b), path, "basis"),
                  "\"level\" needs a stock or rate indicator; \"%s\" is a flow", d->code);
@@ -875,8 +878,6 @@ static void parse_target(struct pd_ctx *c, struct plan_data_plan *p, size_t i, c
         } else if (t->cumulative_from) {
             perr(c, mpath(b, sizeof(b), path, "cumulative_from"), "only for a cumulative target");
         }
-        if (t->each_year_from && t->target_year && t->each_year_from > t->target_year)
-            perr(c, mpath(b, sizeof(b), path, "each_year_from"), "is after target_year");
         get_num(c, path, o, "target_value_max", false, &t->target_value_max, &present);
         if (t->cmp == PLAN_DATA_CMP_BETWEEN && !present)
             perr(c, mpath(b, sizeof(b), path, "target_value_max"), "required with \"between\"");

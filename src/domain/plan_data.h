@@ -157,7 +157,7 @@ struct plan_data_target {
     enum plan_data_target_kind kind;               /* value, growth or relative */
     enum plan_data_basis basis;                    /* value targets only */
     int cumulative_from;                           /* first year summed (cumulative), else 0 */
-    int each_year_from;                            /* repeats every year from this one, else 0 */
+    int each_year_from;                            /* repeats yearly from this year on, or 0 */
     enum plan_data_cmp cmp;                        /* comparator */
     double target_value;                           /* value targets */
     double target_value_max;                       /* "between" only */

@@ -183,6 +183,7 @@ static void test_jiaxing(void **state)
     t = only_target(p, "hitech_investment_growth", "330400");
     assert_int_equal(t->kind, PLAN_DATA_TARGET_RELATIVE);
     assert_string_equal(t->relative_to->code, "fai_growth");
+    assert_int_equal(t->each_year_from, 2023);
     t = only_target(p, "fiscal_sci_spending", "330400");
     assert_int_equal(t->growth_mode, PLAN_DATA_GROWTH_CAGR);
     assert_true(t->rate_pct == 18);
