@@ -6,6 +6,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -388,6 +389,14 @@ static int get_array(struct pd_ctx *c, const char *path, const json_t *o, const 
     return 0;
 }
 
+/* True when member key of o is absent or null (a present member of the wrong type has
+ * already been reported by its reader). */
+static bool absent(const json_t *o, const char *key)
+{
+    json_t *v = json_object_get(o, key);
+    return !v || json_is_null(v);
+}
+
 /* True when element i of an array is an object; reports it otherwise. */
 static bool elem_object(struct pd_ctx *c, const char *path, const json_t *v)
 {
@@ -554,6 +563,13 @@ static int check_region(struct pd_ctx *c, const char *path, const char *code, co
     return 0;
 }
 
+/* check_unique reads the code as the first member of these records. */
+_Static_assert(offsetof(struct plan_data_unit, code) == 0, "code first");
+_Static_assert(offsetof(struct plan_data_task, code) == 0, "code first");
+_Static_assert(offsetof(struct plan_data_indicator, code) == 0, "code first");
+_Static_assert(offsetof(struct plan_data_target, code) == 0, "code first");
+_Static_assert(offsetof(struct plan_data_requirement, code) == 0, "code first");
+
 /* Checks that a code is not among the first n codes of an array of records of
  * stride size whose first member is the code. */
 static int check_unique(struct pd_ctx *c, const char *path, const char *code, const void *arr,
@@ -677,14 +693,14 @@ static void parse_indicator(struct pd_ctx *c, struct plan_data_plan *p, size_t i
     else if (params && json_is_object(params))
         d->params = params;
     if (d->kind == PLAN_DATA_COMPUTED) {
-        if (!d->formula && !json_object_get(o, "formula"))
+        if (!d->formula && absent(o, "formula"))
             perr(c, mpath(b, sizeof(b), path, "formula"), "required for a computed indicator");
         else if (d->formula && !plan_data_formula_known(d->formula))
             perr(c, mpath(b, sizeof(b), path, "formula"), "unknown formula \"%s\"", d->formula);
         if (d->source)
             perr(c, mpath(b, sizeof(b), path, "source"), "only for a reported indicator");
     } else {
-        if (!d->source && !json_object_get(o, "source"))
+        if (!d->source && absent(o, "source"))
             perr(c, mpath(b, sizeof(b), path, "source"), "required for a reported indicator");
         if (d->formula)
             perr(c, mpath(b, sizeof(b), path, "formula"), "only for a computed indicator");
@@ -797,7 +813,7 @@ static void parse_target(struct pd_ctx *c, struct plan_data_plan *p, size_t i, c
     get_str(c, path, o, "region", true, &t->region);
     check_region(c, mpath(b, sizeof(b), path, "region"), t->region, p->issuing_region);
     get_str(c, path, o, "chain", false, &t->chain);
-    if (d && d->scope == PLAN_DATA_SCOPE_CHAIN && !t->chain && !json_object_get(o, "chain"))
+    if (d && d->scope == PLAN_DATA_SCOPE_CHAIN && !t->chain && absent(o, "chain"))
         perr(c, mpath(b, sizeof(b), path, "chain"), "required: indicator \"%s\" is per chain",
              d->code);
     if (d && d->scope == PLAN_DATA_SCOPE_REGION && t->chain)
@@ -1013,16 +1029,14 @@ static void parse_requirement(struct pd_ctx *c, struct plan_data_plan *p, size_t
     get_str(c, path, o, "note", false, &r->note);
 }
 
-/* Parses one element of a top-level array: (ctx, plan, index, element, its path). */
-typedef void (*pd_elem_fn)(struct pd_ctx *, struct plan_data_plan *, size_t, const json_t *,
-                           const char *);
-
 /* Reads top-level array member key of root, allocates *field with room for every
  * element (elem bytes each; NULL when the member is absent), sets *count and calls fn
- * on every element that is an object. The caller owns *field. */
+ * on every element that is an object with (ctx, plan, index, element, its JSON path).
+ * The caller owns *field. */
 static void parse_array(struct pd_ctx *c, struct plan_data_plan *p, const json_t *root,
                         const char *key, bool required, void *field, size_t elem, size_t *count,
-                        pd_elem_fn fn)
+                        void (*fn)(struct pd_ctx *, struct plan_data_plan *, size_t, const json_t *,
+                                   const char *))
 {
     json_t *arr;
     size_t n;

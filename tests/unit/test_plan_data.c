@@ -700,6 +700,12 @@ static void test_reject_other(void **state)
     root = load_json(F_LS);
     json_object_del(item(root, "targets", 0), "chain");
     expect_reject(root, F_LS, "$.targets[0].chain: required");
+    root = load_json(F_LS);
+    json_object_set_new(item(root, "targets", 0), "chain", json_null());
+    expect_reject(root, F_LS, "$.targets[0].chain: required");
+    root = load_json(F_YZ);
+    json_object_set_new(item(root, "indicators", 0), "formula", json_null());
+    expect_reject(root, F_YZ, "$.indicators[0].formula: required for a computed indicator");
     root = load_json(F_YZ);
     json_object_set_new(item(root, "targets", 2), "target_value", json_integer(10));
     expect_reject(root, F_YZ, "$.targets[2].target_value: not allowed in a \"growth\" target");
