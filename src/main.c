@@ -25,6 +25,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* kechuang assess (src/cli/assess.c). */
+int cmd_assess(int argc, char **argv);
+
 /* Options shared by the subcommands. */
 struct opts {
     const char *data;     /* data directory */
@@ -447,6 +450,7 @@ static const char main_help[] =
     "  backup    online backup of the database to a file\n"
     "  restore   restore the database from a backup file\n"
     "  audit     verify the audit log's hash chain\n"
+    "  assess    batch self-assessment of enterprise records against a rule set\n"
     "  import    import achievements from JSON Lines or CSV\n"
     "  match     match demands against the achievements library\n"
     "  match-eval  ranking quality of the matcher on the CSL corpus\n";
@@ -488,6 +492,8 @@ int main(int argc, char **argv)
         return market_cmd_match(argc - 1, argv + 1, open_data);
     if (strcmp(cmd, "match-eval") == 0)
         return market_cmd_match_eval(argc - 1, argv + 1);
+    if (strcmp(cmd, "assess") == 0)
+        return cmd_assess(argc - 1, argv + 1);
     fprintf(stderr, "kechuang: unknown command %s\n\n%s", cmd, main_help);
     return 2;
 }
