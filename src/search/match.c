@@ -9,8 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Documents per MaxScore window (a power of two: accumulators stay in L1/L2). */
-#define WINDOW 4096
+/* Postings read to seed the MaxScore threshold, and the seeding hash table's size. */
+#define SEED_BUDGET 32768
+#define SEED_SLOTS 65536
 /* Largest quantized impact. */
 #define IMPACT_MAX 255
 
@@ -177,6 +178,8 @@ struct match_index {
     uint32_t *post_doc;     /* postings: document numbers, ascending per term */
     uint8_t *post_imp;      /* postings: quantized impacts */
     uint8_t *blk_max;       /* per block of MATCH_BLOCK postings: largest impact */
+    uint32_t *blk_last;     /* per block: its last document (skips read only this) */
+    uint32_t *blk_first;    /* per block: its first document */
     uint64_t n_post;        /* postings */
     uint64_t n_blk;         /* blocks */
     double scale;           /* quantized units per unit of BM25F score */
@@ -194,6 +197,7 @@ struct match_params match_params_default(void)
         .disc_min_share = 0.5,
         .disc_vote_k = 10,
         .rerank_n = 100,
+        .window_log2 = 14,
     };
 }
 
@@ -201,6 +205,8 @@ struct match_builder *match_builder_new(const struct match_params *p)
 {
     struct match_builder *b = xcalloc(1, sizeof(*b));
     b->p = *p;
+    if (b->p.window_log2 < 8 || b->p.window_log2 > 16)
+        b->p.window_log2 = 14;
     return b;
 }
 
@@ -368,15 +374,23 @@ struct match_index *match_builder_finish(struct match_builder *b)
     free(b->doc_fwd);
     /* Block and term maxima. */
     ix->blk_max = xcalloc(boff ? boff : 1, 1);
+    ix->blk_last = xmalloc((boff ? boff : 1) * sizeof(*ix->blk_last));
+    ix->blk_first = xmalloc((boff ? boff : 1) * sizeof(*ix->blk_first));
     ix->max_imp = xcalloc(nt ? nt : 1, 1);
     for (uint32_t t = 0; t < nt; t++) {
         const uint8_t *imp = ix->post_imp + ix->post_off[t];
         uint8_t *bm = ix->blk_max + ix->blk_off[t];
+        uint32_t *bl = ix->blk_last + ix->blk_off[t];
+        uint32_t *bf = ix->blk_first + ix->blk_off[t];
+        const uint32_t *doc = ix->post_doc + ix->post_off[t];
         for (uint32_t i = 0; i < ix->df[t]; i++) {
             if (imp[i] > bm[i / MATCH_BLOCK])
                 bm[i / MATCH_BLOCK] = imp[i];
             if (imp[i] > ix->max_imp[t])
                 ix->max_imp[t] = imp[i];
+            bl[i / MATCH_BLOCK] = doc[i];
+            if (i % MATCH_BLOCK == 0)
+                bf[i / MATCH_BLOCK] = doc[i];
         }
     }
     free(b);
@@ -402,6 +416,8 @@ void match_index_free(struct match_index *ix)
     free(ix->post_doc);
     free(ix->post_imp);
     free(ix->blk_max);
+    free(ix->blk_last);
+    free(ix->blk_first);
     free(ix);
 }
 
@@ -411,7 +427,7 @@ void match_index_stats(const struct match_index *ix, struct match_stats *st)
     st->n_docs = ix->n_docs;
     st->n_terms = ix->d.n;
     st->n_postings = ix->n_post;
-    st->bytes = ix->n_post * 5 + ix->n_blk + nt * (8 + 4 + 4 + 4 + 8 + 8 + 1) +
+    st->bytes = ix->n_post * 5 + ix->n_blk * 9 + nt * (8 + 4 + 4 + 4 + 8 + 8 + 1) +
                 (size_t)(ix->d.mask + 1) * 4 + ix->d.pool_len +
                 (size_t)ix->n_docs * (8 + 2 + sizeof(*ix->len));
     for (int f = 0; f < MATCH_N_FIELDS; f++)
@@ -437,7 +453,11 @@ struct qterm {
     const uint32_t *doc; /* its postings */
     const uint8_t *imp;  /* their impacts */
     const uint8_t *bmax; /* its block maxima */
+    const uint32_t *blast; /* its blocks' last documents */
+    const uint32_t *bfirst; /* its blocks' first documents */
+    uint32_t bcur;       /* block cursor: first block that may reach the window */
     uint32_t n;          /* postings */
+    uint32_t nb;         /* blocks */
     uint32_t pos;        /* cursor */
     uint32_t ub;         /* bound of qw × impact in the current window */
 };
@@ -451,8 +471,10 @@ struct cand {
 /* Per-thread search scratch. */
 struct match_ctx {
     uint32_t n_docs;          /* documents of the index it was made for */
-    uint32_t acc[WINDOW];     /* window accumulators */
-    uint64_t bits[WINDOW / 64]; /* window documents touched */
+    uint32_t window;          /* documents per MaxScore window (the index's) */
+    uint32_t *acc;            /* window accumulators */
+    uint64_t *bits;           /* window documents touched */
+    uint16_t *surv;           /* window offsets of the candidates still alive */
     uint32_t *full;           /* exhaustive accumulators (n_docs), made on first use */
     struct qterm q[MATCH_MAX_QTERMS]; /* query terms */
     int nq;                   /* query terms in use */
@@ -461,12 +483,25 @@ struct match_ctx {
     uint32_t prefix[MATCH_MAX_QTERMS + 1]; /* prefix sums of the bounds in that order */
     struct cand *heap;        /* top-k heap (worst at the root) */
     int heap_cap;             /* its capacity */
+    struct match_work work;   /* counters of the last search */
+    uint32_t seed_doc[SEED_SLOTS]; /* threshold seeding: document + 1 per slot, 0 = empty */
+    uint32_t seed_sum[SEED_SLOTS]; /* its partial score */
+    uint32_t seed_used[SEED_BUDGET]; /* slots in use (to clear them) */
 };
+
+void match_ctx_work(const struct match_ctx *c, struct match_work *w)
+{
+    *w = c->work;
+}
 
 struct match_ctx *match_ctx_new(const struct match_index *ix)
 {
     struct match_ctx *c = xcalloc(1, sizeof(*c));
     c->n_docs = ix->n_docs;
+    c->window = 1u << ix->p.window_log2;
+    c->acc = xcalloc(c->window, sizeof(*c->acc));
+    c->bits = xcalloc(c->window / 64, sizeof(*c->bits));
+    c->surv = xcalloc(c->window, sizeof(*c->surv));
     return c;
 }
 
@@ -476,6 +511,9 @@ void match_ctx_free(struct match_ctx *c)
         return;
     free(c->full);
     free(c->heap);
+    free(c->acc);
+    free(c->bits);
+    free(c->surv);
     free(c);
 }
 
@@ -509,6 +547,10 @@ static void query_terms(const struct match_index *ix, struct match_ctx *c, const
         q->doc = ix->post_doc + ix->post_off[tid];
         q->imp = ix->post_imp + ix->post_off[tid];
         q->bmax = ix->blk_max + ix->blk_off[tid];
+        q->blast = ix->blk_last + ix->blk_off[tid];
+        q->bfirst = ix->blk_first + ix->blk_off[tid];
+        q->bcur = 0;
+        q->nb = (uint32_t)(ix->blk_off[tid + 1] - ix->blk_off[tid]);
         q->n = ix->df[tid];
         q->pos = 0;
     }
@@ -580,6 +622,52 @@ static uint32_t advance(const uint32_t *doc, uint32_t n, uint32_t pos, uint32_t 
     return hi;
 }
 
+/* Moves q's cursor to its first posting whose document is >= target (q->n when
+ * none), reading the compact block metadata first: galloping over the blocks' last
+ * documents, then a binary search inside one block. */
+static void skip_to(struct qterm *q, uint32_t target)
+{
+    if (q->pos >= q->n || q->doc[q->pos] >= target)
+        return;
+    uint32_t b = q->pos / MATCH_BLOCK;
+    if (q->blast[b] < target) {
+        uint32_t lo = b, step = 1, hi = b + 1;
+        while (hi < q->nb && q->blast[hi] < target) {
+            lo = hi;
+            step *= 2;
+            hi = q->nb - lo > step ? lo + step : q->nb;
+        }
+        /* blast[lo] < target; hi == nb or blast[hi] >= target */
+        while (hi - lo > 1) {
+            uint32_t mid = lo + (hi - lo) / 2;
+            if (q->blast[mid] < target)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        if (hi >= q->nb) {
+            q->pos = q->n;
+            return;
+        }
+        b = hi;
+        q->pos = b * MATCH_BLOCK;
+    }
+    uint32_t end = (b + 1) * MATCH_BLOCK < q->n ? (b + 1) * MATCH_BLOCK : q->n;
+    q->pos = advance(q->doc, end, q->pos, target);
+}
+
+/* Moves q's posting cursor to the first posting >= w0, starting from its block
+ * cursor (postings before it are never needed again). */
+static void sync_pos(struct qterm *q, uint32_t w0)
+{
+    if (q->pos < q->bcur * MATCH_BLOCK)
+        q->pos = q->bcur * MATCH_BLOCK;
+    if (q->bcur < q->nb && q->pos < q->n && q->doc[q->pos] < w0) {
+        uint32_t end = (q->bcur + 1) * MATCH_BLOCK;
+        q->pos = advance(q->doc, end < q->n ? end : q->n, q->pos, w0);
+    }
+}
+
 /* Exhaustive term-at-a-time scoring of every posting into the full accumulators,
  * then the top k. Returns the heap size. */
 static int search_exhaustive(const struct match_index *ix, struct match_ctx *c, int k)
@@ -599,29 +687,117 @@ static int search_exhaustive(const struct match_index *ix, struct match_ctx *c, 
     return n;
 }
 
-/* Windowed MaxScore (see match.h). Returns the heap size. */
+/* The k-th largest of n values (reorders v): quickselect. */
+static uint32_t kth_largest(uint32_t *v, uint32_t n, uint32_t k)
+{
+    uint32_t lo = 0, hi = n - 1, want = k - 1;
+    while (lo < hi) {
+        uint32_t pivot = v[lo + (hi - lo) / 2], i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] > pivot)
+                i++;
+            while (v[j] < pivot)
+                j--;
+            if (i <= j) {
+                uint32_t t = v[i];
+                v[i] = v[j];
+                v[j] = t;
+                i++;
+                if (j == 0)
+                    break;
+                j--;
+            }
+        }
+        if (want <= j)
+            hi = j;
+        else if (want >= i)
+            lo = i;
+        else
+            return v[want];
+    }
+    return v[want];
+}
+
+/* A safe starting threshold for MaxScore: the query terms with the shortest lists
+ * (at most SEED_BUDGET postings together) are summed per document; the k-th largest
+ * of these partial scores is a lower bound of the k-th best full score, so a document
+ * scoring below it cannot be in the top k. Returns that bound - 1 (a document must
+ * score more than the returned value), or 0 when there is nothing to seed with. */
+static uint32_t seed_theta(const struct match_index *ix, struct match_ctx *c, int k)
+{
+    if (ix->n_docs <= 8 * c->window)
+        return 0;
+    int idx[MATCH_MAX_QTERMS];
+    for (int i = 0; i < c->nq; i++) {
+        int j = i;
+        while (j > 0 && c->q[idx[j - 1]].n > c->q[i].n) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    uint32_t budget = SEED_BUDGET, used = 0;
+    for (int t = 0; t < c->nq && c->q[idx[t]].n <= budget; t++) {
+        const struct qterm *q = &c->q[idx[t]];
+        budget -= q->n;
+        for (uint32_t p = 0; p < q->n; p++) {
+            uint32_t d = q->doc[p];
+            uint32_t h = (d * 2654435761u) & (SEED_SLOTS - 1);
+            while (c->seed_doc[h] && c->seed_doc[h] != d + 1)
+                h = (h + 1) & (SEED_SLOTS - 1);
+            if (!c->seed_doc[h]) {
+                c->seed_doc[h] = d + 1;
+                c->seed_sum[h] = 0;
+                c->seed_used[used++] = h;
+            }
+            c->seed_sum[h] += q->qw * q->imp[p];
+        }
+    }
+    uint32_t theta = 0;
+    if (used >= (uint32_t)k) {
+        /* Gather the sums in place of the slot list, then select. */
+        for (uint32_t i = 0; i < used; i++) {
+            uint32_t h = c->seed_used[i];
+            c->seed_doc[h] = 0;
+            c->seed_used[i] = c->seed_sum[h];
+        }
+        theta = kth_largest(c->seed_used, used, (uint32_t)k);
+        theta = theta ? theta - 1 : 0;
+    } else {
+        for (uint32_t i = 0; i < used; i++)
+            c->seed_doc[c->seed_used[i]] = 0;
+    }
+    return theta;
+}
+
+/* Windowed MaxScore (see match.h). A document enters the top k only when it scores
+ * more than theta: first the seeded bound, then the k-th best score found. Returns the
+ * heap size. */
 static int search_maxscore(const struct match_index *ix, struct match_ctx *c, int k)
 {
     int n = 0;
-    uint32_t theta = 0; /* k-th best score once the heap is full */
+    uint32_t theta = seed_theta(ix, c, k);
+    c->work.seeded = theta;
     uint32_t cnt[IMPACT_MAX * 4 + 2];
     int sorted[MATCH_MAX_QTERMS];
-    for (uint32_t w0 = 0; w0 < ix->n_docs; w0 += WINDOW) {
-        uint32_t w1 = ix->n_docs - w0 > WINDOW ? w0 + WINDOW : ix->n_docs;
-        bool full = n == k;
+    const uint32_t window = c->window;
+    for (uint32_t w0 = 0; w0 < ix->n_docs; w0 += window) {
+        uint32_t w1 = ix->n_docs - w0 > window ? w0 + window : ix->n_docs;
         /* Window bounds from the block maxima of the blocks that reach into it. */
         uint64_t total = 0;
         uint32_t max_ub = 0;
         int na = 0;
         for (int i = 0; i < c->nq; i++) {
             struct qterm *q = &c->q[i];
-            q->pos = advance(q->doc, q->n, q->pos, w0);
+            uint32_t b = q->bcur;
+            while (b < q->nb && q->blast[b] < w0)
+                b++;
+            q->bcur = b;
             q->ub = 0;
-            if (q->pos >= q->n || q->doc[q->pos] >= w1)
+            if (b >= q->nb || q->bfirst[b] >= w1)
                 continue;
             uint32_t m = 0;
-            for (uint32_t bl = q->pos / MATCH_BLOCK;
-                 (uint64_t)bl * MATCH_BLOCK < q->n && q->doc[bl * MATCH_BLOCK] < w1; bl++)
+            for (uint32_t bl = b; bl < q->nb && q->bfirst[bl] < w1; bl++)
                 if (q->bmax[bl] > m)
                     m = q->bmax[bl];
             q->ub = m * q->qw;
@@ -630,8 +806,11 @@ static int search_maxscore(const struct match_index *ix, struct match_ctx *c, in
             total += q->ub;
             c->order[na++] = i;
         }
-        if (na == 0 || (full && total <= theta))
+        c->work.windows++;
+        if (na == 0 || total <= theta) {
+            c->work.windows_skipped++;
             continue;
+        }
         /* Order the active terms by bound (counting sort: bounds are small). */
         if (max_ub > IMPACT_MAX * 4)
             max_ub = IMPACT_MAX * 4;
@@ -649,51 +828,107 @@ static int search_maxscore(const struct match_index *ix, struct match_ctx *c, in
         c->prefix[0] = 0;
         for (int j = 0; j < na; j++)
             c->prefix[j + 1] = c->prefix[j] + c->q[sorted[j]].ub;
-        int ne = 0; /* terms sorted[0..ne) are non-essential in this window */
-        if (full)
-            while (ne < na && c->prefix[ne + 1] <= theta)
-                ne++;
+        /* Terms sorted[0..ne) are non-essential here: together they cannot lift a
+         * document above theta. */
+        int ne = 0;
+        while (ne < na && c->prefix[ne + 1] <= theta)
+            ne++;
         /* Essential terms: accumulate their postings in the window. */
         for (int j = ne; j < na; j++) {
             struct qterm *q = &c->q[sorted[j]];
+            sync_pos(q, w0);
             uint32_t p = q->pos;
+            uint32_t p0 = p;
             while (p < q->n && q->doc[p] < w1) {
                 uint32_t d = q->doc[p] - w0;
                 c->acc[d] += q->qw * q->imp[p];
                 c->bits[d >> 6] |= 1ULL << (d & 63);
                 p++;
             }
+            c->work.scored += p - p0;
             q->pos = p;
         }
-        /* Candidates in document order: complete from the non-essential terms. */
-        for (uint32_t wi = 0; wi < WINDOW / 64; wi++) {
+        /* Candidates: documents that can still beat theta with the non-essential
+         * bounds. Each non-essential term (largest bound first) is then added to the
+         * survivors, by probing its list at each survivor when they are few, or by
+         * scanning its postings in the window when they are many; after each term the
+         * survivors that can no longer beat theta are dropped. */
+        uint32_t alive = 0;
+        for (uint32_t wi = 0; wi < window / 64; wi++) {
             uint64_t word = c->bits[wi];
-            if (!word)
-                continue;
-            c->bits[wi] = 0;
             while (word) {
                 uint32_t off = wi * 64 + (uint32_t)__builtin_ctzll(word);
                 word &= word - 1;
-                uint32_t s = c->acc[off];
-                c->acc[off] = 0;
-                uint32_t d = w0 + off;
-                bool pruned = false;
-                for (int j = ne - 1; j >= 0; j--) {
-                    if (n == k && s + c->prefix[j + 1] <= theta) {
-                        pruned = true;
-                        break;
-                    }
-                    struct qterm *q = &c->q[sorted[j]];
-                    q->pos = advance(q->doc, q->n, q->pos, d);
-                    if (q->pos < q->n && q->doc[q->pos] == d)
-                        s += q->qw * q->imp[q->pos];
+                if (c->acc[off] + c->prefix[ne] <= theta) {
+                    c->acc[off] = 0;
+                    c->bits[wi] &= ~(1ULL << (off & 63));
+                } else {
+                    c->surv[alive++] = (uint16_t)off;
                 }
-                if (pruned || (n == k && s <= theta))
-                    continue;
-                heap_offer(c->heap, &n, k, (struct cand){s, d});
-                if (n == k)
+            }
+        }
+        c->work.candidates += alive;
+        for (int j = ne - 1; j >= 0 && alive; j--) {
+            struct qterm *q = &c->q[sorted[j]];
+            /* Postings of this term in the window, estimated from its blocks. */
+            uint32_t b1 = q->bcur;
+            while (b1 < q->nb && q->blast[b1] < w1)
+                b1++;
+            uint32_t span = (b1 - q->bcur + 1) * MATCH_BLOCK;
+            sync_pos(q, w0);
+            uint32_t keep = 0;
+            if ((uint64_t)alive * 4 < span) {
+                /* Probe at each survivor, and drop it at once if it cannot make it. */
+                for (uint32_t a = 0; a < alive; a++) {
+                    uint32_t off = c->surv[a], d = w0 + off;
+                    c->work.probes++;
+                    skip_to(q, d);
+                    if (q->pos < q->n && q->doc[q->pos] == d)
+                        c->acc[off] += q->qw * q->imp[q->pos];
+                    if (c->acc[off] + c->prefix[j] <= theta) {
+                        c->acc[off] = 0;
+                        c->bits[off >> 6] &= ~(1ULL << (off & 63));
+                    } else {
+                        c->surv[keep++] = (uint16_t)off;
+                    }
+                }
+            } else {
+                uint32_t p = q->pos, p0 = p;
+                while (p < q->n && q->doc[p] < w1) {
+                    uint32_t off = q->doc[p] - w0;
+                    if (c->bits[off >> 6] & (1ULL << (off & 63)))
+                        c->acc[off] += q->qw * q->imp[p];
+                    p++;
+                }
+                c->work.scored += p - p0;
+                q->pos = p;
+                /* Drop the survivors the remaining terms cannot lift above theta. */
+                for (uint32_t a = 0; a < alive; a++) {
+                    uint32_t off = c->surv[a];
+                    if (c->acc[off] + c->prefix[j] <= theta) {
+                        c->acc[off] = 0;
+                        c->bits[off >> 6] &= ~(1ULL << (off & 63));
+                    } else {
+                        c->surv[keep++] = (uint16_t)off;
+                    }
+                }
+            }
+            alive = keep;
+        }
+        /* The survivors are complete: offer them in document order. */
+        for (uint32_t a = 0; a < alive; a++) {
+            uint32_t off = c->surv[a];
+            uint32_t sc = c->acc[off];
+            if (sc > theta) {
+                heap_offer(c->heap, &n, k, (struct cand){sc, w0 + off});
+                if (n == k && c->heap[0].score > theta)
                     theta = c->heap[0].score;
             }
+        }
+        /* Clear what is left of the window's accumulators and marks. */
+        for (uint32_t a = 0; a < alive; a++) {
+            c->acc[c->surv[a]] = 0;
+            c->bits[c->surv[a] >> 6] = 0;
         }
     }
     return n;
@@ -734,6 +969,9 @@ int match_search(const struct match_index *ix, struct match_ctx *c, const char *
     if (!o || o->k < 1 || o->k > 1000 || n < 0 || c->n_docs != ix->n_docs)
         return KC_ERR_INVALID;
     query_terms(ix, c, query, n);
+    memset(&c->work, 0, sizeof(c->work));
+    for (int i = 0; i < c->nq; i++)
+        c->work.postings += c->q[i].n;
     if (c->nq == 0 || ix->n_docs == 0)
         return 0;
     bool signals = !o->text_only && ix->n_disc > 0 && ix->p.disc_bonus > 0 &&

@@ -53,6 +53,7 @@ struct match_params {
     double disc_min_share;         /* least vote share of an inferred discipline */
     int disc_vote_k;               /* text hits that vote for the inferred discipline */
     int rerank_n;                  /* text candidates re-ranked with the structured signals */
+    int window_log2;               /* MaxScore window: 2^window_log2 documents (8..16) */
 };
 
 /* One document handed to the builder; the builder copies what it keeps. */
@@ -84,6 +85,17 @@ struct match_hit {
     double text;         /* text score */
     double discipline;   /* discipline bonus (0 when none) */
     double score;        /* text + discipline: the ranking */
+};
+
+/* Work done by the last search of a context (for benchmarks and tests). */
+struct match_work {
+    uint64_t postings;        /* postings of the query's terms (what exhaustive scoring reads) */
+    uint64_t scored;          /* postings accumulated from essential lists */
+    uint64_t candidates;      /* documents taken from the essential lists */
+    uint64_t probes;          /* lookups in non-essential lists */
+    uint32_t windows;         /* document windows */
+    uint32_t windows_skipped; /* windows whose bound could not beat the k-th score */
+    uint32_t seeded;          /* the starting threshold from the shortest lists (0: none) */
 };
 
 /* Options of one search. */
@@ -133,6 +145,9 @@ const char *match_doc_discipline(const struct match_index *ix, uint32_t doc);
 struct match_ctx *match_ctx_new(const struct match_index *ix);
 /* Frees a context; NULL is a no-op. */
 void match_ctx_free(struct match_ctx *c);
+
+/* Copies the work counters of c's last search into *w. */
+void match_ctx_work(const struct match_ctx *c, struct match_work *w);
 
 /* Searches ix for the query text (n bytes) and writes at most o->k hits, best first,
  * to out (room for o->k). Returns the number of hits (0 when no term matches), or a

@@ -108,6 +108,9 @@ static void test_title_finds_itself(void **state)
     match_ctx_free(c);
 }
 
+/* Searches that started from a seeded threshold, and windows skipped, so far. */
+static int seeded, skipped;
+
 /* Compares pruned and exhaustive results on index x for one query and k. */
 static void same_topk(const struct match_index *x, struct match_ctx *c, const char *q, int k,
                       bool text_only)
@@ -115,6 +118,10 @@ static void same_topk(const struct match_index *x, struct match_ctx *c, const ch
     struct match_hit a[50], b[50];
     struct match_opts o = {.k = k, .text_only = text_only};
     int na = match_search(x, c, q, (int)strlen(q), &o, a);
+    struct match_work w;
+    match_ctx_work(c, &w);
+    seeded += w.seeded > 0;
+    skipped += w.windows_skipped;
     o.exhaustive = true;
     int nb = match_search(x, c, q, (int)strlen(q), &o, b);
     assert_int_equal(na, nb);
@@ -128,11 +135,13 @@ static void same_topk(const struct match_index *x, struct match_ctx *c, const ch
 
 /* MaxScore gives exactly the exhaustive top-k on random queries: demand-length
  * snippets of abstracts, keywords, titles, and k of 1, 10 and 50; on the corpus and
- * on four copies of it (many windows, and every score tied four ways). */
+ * on four copies of it with small windows (many windows, the seeded threshold, and
+ * every score tied four ways). */
 static void test_pruning_is_exact(void **state)
 {
     (void)state;
     struct match_params p = match_params_default();
+    p.window_log2 = 10;
     struct match_builder *bld = match_builder_new(&p);
     for (int copy = 0; copy < 4; copy++)
         for (size_t i = 0; i < corp.n; i++) {
@@ -166,6 +175,10 @@ static void test_pruning_is_exact(void **state)
     }
     match_ctx_free(cb);
     match_index_free(big);
+    /* The pruning paths were taken: seeded thresholds and skipped windows. */
+    print_message("seeded searches %d, windows skipped %d\n", seeded, skipped);
+    assert_true(seeded > 100);
+    assert_true(skipped > 100);
     /* Queries with no known term, and an empty one. */
     struct match_hit h[10];
     struct match_opts o = {.k = 10};
