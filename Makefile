@@ -62,6 +62,8 @@ bench:
 	scripts/bootstrap --bench
 	$(MAKE) --no-print-directory build
 	bench/http.sh
+	@if [ -x $(BUILD)/rules_bench ]; then echo; $(BUILD)/rules_bench; fi
+	@if [ -x $(BUILD)/search_bench ]; then echo; $(BUILD)/search_bench $(SEARCH_BENCH_ARGS); fi
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) web/dist
