@@ -126,7 +126,9 @@ int cmd_assess(int argc, char **argv)
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
         switch (c) {
-        case 'r': rule = optarg; break;
+        case 'r':
+            rule = optarg;
+            break;
         case 'y': {
             char *end;
             long y = strtol(optarg, &end, 10);
@@ -137,8 +139,12 @@ int cmd_assess(int argc, char **argv)
             year = (int)y;
             break;
         }
-        case 'h': help = 1; break;
-        default: bad = 1; break;
+        case 'h':
+            help = 1;
+            break;
+        default:
+            bad = 1;
+            break;
         }
     }
     if (help || bad || !rule || optind != argc - 1) {
@@ -189,8 +195,9 @@ int cmd_assess(int argc, char **argv)
     if (out.len)
         fwrite(out.data, 1, out.len, stdout);
     fflush(stdout);
-    fprintf(stderr, "kechuang assess: %ld lines: %ld pass, %ld fail, %ld uncertain, %ld unknown, "
-                    "%ld errors\n",
+    fprintf(stderr,
+            "kechuang assess: %ld lines: %ld pass, %ld fail, %ld uncertain, %ld unknown, "
+            "%ld errors\n",
             ln, counts[RULES_MET], counts[RULES_NOT_MET], counts[RULES_UNCERTAIN],
             counts[RULES_UNKNOWN], counts[4]);
     buf_free(&out);

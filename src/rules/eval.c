@@ -13,11 +13,11 @@
 
 /* Per-evaluation context: the record and where each year of the window is. */
 struct ctx {
-    const struct rules_set *s;   /* the rule set */
-    const struct rules_record *r; /* the record */
-    int year;                     /* evaluated year */
-    int32_t as_of;                /* assessment date, days since 1970 */
-    int reg_year;                 /* year of registration, or 0 when unknown */
+    const struct rules_set *s;          /* the rule set */
+    const struct rules_record *r;       /* the record */
+    int year;                           /* evaluated year */
+    int32_t as_of;                      /* assessment date, days since 1970 */
+    int reg_year;                       /* year of registration, or 0 when unknown */
     int16_t yidx[RULES_MAX_WINDOW + 1]; /* index in r->years of year − k, or -1 */
 };
 
@@ -257,11 +257,21 @@ static inline int cmp_status(const struct rules_value *v, enum rules_op op, stru
     }
     int ok;
     switch (op) {
-    case RULES_OP_GE: ok = sign >= 0; break;
-    case RULES_OP_GT: ok = sign > 0; break;
-    case RULES_OP_LE: ok = sign <= 0; break;
-    case RULES_OP_LT: ok = sign < 0; break;
-    default: ok = sign == 0; break;
+    case RULES_OP_GE:
+        ok = sign >= 0;
+        break;
+    case RULES_OP_GT:
+        ok = sign > 0;
+        break;
+    case RULES_OP_LE:
+        ok = sign <= 0;
+        break;
+    case RULES_OP_LT:
+        ok = sign < 0;
+        break;
+    default:
+        ok = sign == 0;
+        break;
     }
     return ok ? RULES_MET : RULES_NOT_MET;
 }
@@ -324,8 +334,8 @@ static inline int or4(int a, int b)
 }
 
 /* Status of a list of tests (all or any); stores each in st[] when st is not NULL. */
-static inline int tests_status(const struct rules_set *s, const struct rules_result *res,
-                               int first, int n, bool any, uint8_t *st)
+static inline int tests_status(const struct rules_set *s, const struct rules_result *res, int first,
+                               int n, bool any, uint8_t *st)
 {
     int acc = any ? RULES_NOT_MET : RULES_MET;
     for (int t = first; t < first + n; t++) {
@@ -531,11 +541,12 @@ void rules_evaluate_at(const struct rules_set *s, const struct rules_record *r, 
             break;
         case RULES_C_ITEM: {
             const struct rules_item_result *ir = &out->item[cd->target];
-            st = range_status(ir->lo, ir->hi, cd->op, cd->points,
-                              ir->status == RULES_I_UNKNOWN);
+            st = range_status(ir->lo, ir->hi, cd->op, cd->points, ir->status == RULES_I_UNKNOWN);
             break;
         }
-        default: st = RULES_UNCERTAIN; break;
+        default:
+            st = RULES_UNCERTAIN;
+            break;
         }
         out->cond[i] = (uint8_t)st;
         if (cd->note >= 0)
@@ -579,8 +590,8 @@ static void missing_yearly(const struct rules_record *r, int f, int y, int *fiel
 }
 
 /* See rules.h. Mirrors measure_eval's window logic, without values. */
-int rules_measure_missing(const struct rules_set *s, int m, const struct rules_record *r,
-                          int year, int *fields, int *years, int cap)
+int rules_measure_missing(const struct rules_set *s, int m, const struct rules_record *r, int year,
+                          int *fields, int *years, int cap)
 {
     const struct rules_measure *ms = &s->measures[m];
     int n = 0;

@@ -15,6 +15,8 @@
 
 /* The table, in enum rules_field order. parent[] lists the fields that contain this one;
  * lever names the field a gap changes for it (-1: not something money or hiring moves). */
+/* One field per entry reads better than one value per line. */
+/* clang-format off */
 const struct rules_field_info rules_fields[RULES_N_FIELDS] = {
     [RULES_F_EMPLOYEES] = {"employees", "职工总数", "total employees", RULES_U_PERSONS, false,
                            false, {-1, -1}, RULES_F_EMPLOYEES, COST_PERSON},
@@ -148,6 +150,7 @@ const struct rules_field_info rules_fields[RULES_N_FIELDS] = {
                                           "holds a valid technology and innovation SME title",
                                           RULES_U_BOOL, false, true, {-1, -1}, -1, 0},
 };
+/* clang-format on */
 
 /* Linear search by JSON name (the table is small and this is not on the hot path). */
 int rules_field_find(const char *name)

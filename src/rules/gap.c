@@ -28,17 +28,17 @@
 #include <string.h>
 
 #define COST_INF ((__int128)1 << 120)
-#define WAIT_COST_PER_DAY 100000 /* ¥1,000 a day of waiting, only to rank alternatives */
+#define WAIT_COST_PER_DAY 100000      /* ¥1,000 a day of waiting, only to rank alternatives */
 #define SEARCH_MAX ((int64_t)1 << 50) /* largest change searched (> 10^15 input bound) */
 #define DP_MAX 200                    /* most points a score gap may need */
 #define MAX_OPTS 24                   /* bracket options per item considered */
 
 /* A candidate fix: lever changes plus what money and hiring cannot do. */
 struct fix {
-    bool blocked;    /* some part cannot be met by changes or waiting */
-    bool needs_data; /* some part depends on missing data */
-    int32_t wait_days; /* time to wait (registration age, niche years) */
-    uint8_t n;       /* changes */
+    bool blocked;                              /* some part cannot be met by changes or waiting */
+    bool needs_data;                           /* some part depends on missing data */
+    int32_t wait_days;                         /* time to wait (registration age, niche years) */
+    uint8_t n;                                 /* changes */
     struct rules_change ch[RULES_MAX_CHANGES]; /* the changes */
 };
 
@@ -63,10 +63,17 @@ static void tb_printf(struct tb *t, const char *fmt, ...)
         return;
     t->len += (size_t)n;
     if (t->len >= t->cap) { /* truncated: never leave half a UTF-8 character */
-        t->len = t->cap - 1;
-        while (t->len > 0 && ((unsigned char)t->p[t->len] & 0xC0) == 0x80)
-            t->len--;
-        t->p[t->len] = '\0';
+        size_t end = t->cap - 1, k = end;
+        while (k > 0 && ((unsigned char)t->p[k - 1] & 0xC0) == 0x80)
+            k--; /* k − 1: the lead byte of the last character kept */
+        if (k > 0) {
+            unsigned char lead = (unsigned char)t->p[k - 1];
+            size_t need = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+            if (end - (k - 1) < need)
+                end = k - 1;
+        }
+        t->len = end;
+        t->p[end] = '\0';
     }
 }
 
@@ -103,8 +110,7 @@ int rules_apply_change(struct rules_record *rec, struct rules_year *years,
     for (int i = 0; i < rec->n_years; i++)
         if (years[i].year == c->year)
             y = &years[i];
-    if (!y || c->field < 0 || c->field >= RULES_N_STORED_YEARLY ||
-        !(y->present & (1u << c->field)))
+    if (!y || c->field < 0 || c->field >= RULES_N_STORED_YEARLY || !(y->present & (1u << c->field)))
         return -1;
     for (int f = 0; f < RULES_N_STORED_YEARLY; f++)
         if ((f == c->field || rules_field_contains(f, c->field)) && (y->present & (1u << f)))
@@ -196,7 +202,8 @@ static __int128 linear_delta(__int128 c0, __int128 c1, enum rules_op op)
             return -1;
         d = floor_div(c0, -c1) + 1;
         break;
-    default: return -1;
+    default:
+        return -1;
     }
     return d < 1 ? 1 : d;
 }
@@ -254,8 +261,11 @@ static int contained_count(int f)
  * as R&D expense, so R&D only needs what the domestic change does not give). */
 static void fix_merge(struct fix *a, const struct fix *b)
 {
-    struct fix out = {a->blocked || b->blocked, a->needs_data || b->needs_data,
-                      a->wait_days > b->wait_days ? a->wait_days : b->wait_days, 0, {{0}}};
+    struct fix out = {a->blocked || b->blocked,
+                      a->needs_data || b->needs_data,
+                      a->wait_days > b->wait_days ? a->wait_days : b->wait_days,
+                      0,
+                      {{0}}};
     struct rules_change req[2 * RULES_MAX_CHANGES];
     int n = 0;
     for (int k = 0; k < a->n + b->n; k++) {
@@ -274,8 +284,8 @@ static void fix_merge(struct fix *a, const struct fix *b)
     for (int i = 0; i < n; i++) {
         int ci = -1;
         for (int j = 0; j < n; j++) /* the outermost container not yet pushed */
-            if (req[j].delta > 0 && (ci < 0 || contained_count(req[j].field) >
-                                                   contained_count(req[ci].field)))
+            if (req[j].delta > 0 &&
+                (ci < 0 || contained_count(req[j].field) > contained_count(req[ci].field)))
                 ci = j;
         if (ci < 0)
             break;
@@ -379,16 +389,16 @@ static void test_fix(const struct rules_set *s, const struct rules_record *r,
             d = linear_delta(v->num * b - a * v->den, b, tt->op);
         break;
     case RULES_M_RATIO: {
-        __int128 N = v->num, D = v->state == RULES_V_OK && !(v->flags & RULES_MF_ZERO_DEN)
-                                     ? v->den
-                                     : 0;
+        __int128 N = v->num,
+                 D = v->state == RULES_V_OK && !(v->flags & RULES_MF_ZERO_DEN) ? v->den : 0;
         int up = tt->op == RULES_OP_GE || tt->op == RULES_OP_GT;
         int alpha = up ? 1 : rules_field_contains(m->field, lever);
         int beta = up ? rules_field_contains(m->den, lever) : 1;
         d = linear_delta(N * b - a * D, alpha * b - a * beta, tt->op);
         break;
     }
-    default: break; /* growth: searched below */
+    default:
+        break; /* growth: searched below */
     }
     int64_t delta = -1;
     if (d > 0 && d <= SEARCH_MAX) {
@@ -398,8 +408,7 @@ static void test_fix(const struct rules_set *s, const struct rules_record *r,
             (delta > 1 && test_with(s, r, res, t, lever, lever_year, delta - 1, w) == RULES_MET))
             delta = -1;
     }
-    if (delta < 0 && (tt->op == RULES_OP_GE || tt->op == RULES_OP_GT ||
-                      m->kind == RULES_M_RATIO))
+    if (delta < 0 && (tt->op == RULES_OP_GE || tt->op == RULES_OP_GT || m->kind == RULES_M_RATIO))
         delta = search_delta(s, r, res, t, lever, lever_year, w);
     if (delta < 0) {
         f->blocked = true;
@@ -444,10 +453,10 @@ static void tests_fix(const struct rules_set *s, const struct rules_record *r,
 
 /* An option for the score knapsack: reach bracket `bracket` of item `item`. */
 struct option {
-    int8_t item;      /* item index */
-    int16_t bracket;  /* bracket reached */
-    int16_t gain;     /* points gained (upper bound of the range) */
-    __int128 cost;    /* ranking cost */
+    int8_t item;     /* item index */
+    int16_t bracket; /* bracket reached */
+    int16_t gain;    /* points gained (upper bound of the range) */
+    __int128 cost;   /* ranking cost */
 };
 
 /* Lists the options of item i (better brackets of every alternative); returns the count. */
@@ -616,8 +625,7 @@ static void cond_fix(const struct rules_set *s, const struct rules_record *r,
             break;
         struct option opts[RULES_MAX_ITEMS];
         int n_opts;
-        if (score_plan(s, &cur.rec, now, scope, need, opts, &n_opts, w) != 0 ||
-            n_opts == 0) {
+        if (score_plan(s, &cur.rec, now, scope, need, opts, &n_opts, w) != 0 || n_opts == 0) {
             f->blocked = true;
             return;
         }
@@ -747,7 +755,8 @@ static void amount_text(const struct rules_change *c, struct tb *zh, struct tb *
     }
 }
 
-/* Writes the current value of test t's measure: "3.2%", "科技人员 8 人 / 职工总数 90 人（8.88%）". */
+/* Writes the current value of test t's measure: "3.2%", "科技人员 8 人 / 职工总数 90 人（8.88%）".
+ */
 static void current_text(const struct rules_set *s, const struct rules_result *res, int t,
                          struct tb *zh, struct tb *en)
 {
@@ -757,9 +766,8 @@ static void current_text(const struct rules_set *s, const struct rules_result *r
     rules_fmt_value(val, sizeof(val), m->unit, v);
     if (m->kind == RULES_M_RATIO && rules_fields[m->field].unit == RULES_U_PERSONS) {
         long long num = (long long)v->num;
-        long long den = v->state == RULES_V_OK && !(v->flags & RULES_MF_ZERO_DEN)
-                            ? (long long)v->den
-                            : 0;
+        long long den =
+            v->state == RULES_V_OK && !(v->flags & RULES_MF_ZERO_DEN) ? (long long)v->den : 0;
         tb_printf(zh, "%s %lld 人 / %s %lld 人（%s）", rules_fields[m->field].zh, num,
                   rules_fields[m->den].zh, den, val);
         tb_printf(en, "%s %lld / %s %lld (%s)", rules_fields[m->field].en, num,
@@ -889,8 +897,7 @@ static void gap_from_fix(struct rules_gap *g, const struct fix *f)
 
 /* The gap of one failing condition. */
 static void cond_gap(const struct rules_set *s, const struct rules_record *r,
-                     const struct rules_result *res, int c, struct rules_gap *g,
-                     struct whatif *w)
+                     const struct rules_result *res, int c, struct rules_gap *g, struct whatif *w)
 {
     const struct rules_condition *cd = &s->conditions[c];
     struct fix f, later;
@@ -937,11 +944,13 @@ static void cond_gap(const struct rules_set *s, const struct rules_record *r,
         tb_printf(&zh, "当前 %d 分，需 %s%d 分", hi, op_text[cd->op], cd->points);
         tb_printf(&en, "now %d points, needs %s%d", hi, op_text[cd->op], cd->points);
     } else { /* expert ranges: the gap makes a pass possible; the experts decide */
-        tb_printf(&zh, "当前 %d–%d 分（含专家评价区间），需 %s%d 分；以下调整使最高可能得分达到要求，"
-                       "最终由专家评价",
+        tb_printf(&zh,
+                  "当前 %d–%d 分（含专家评价区间），需 %s%d 分；以下调整使最高可能得分达到要求，"
+                  "最终由专家评价",
                   lo, hi, op_text[cd->op], cd->points);
-        tb_printf(&en, "now %d–%d points (expert ranges included), needs %s%d; the changes below "
-                       "make a pass possible, the experts decide",
+        tb_printf(&en,
+                  "now %d–%d points (expert ranges included), needs %s%d; the changes below "
+                  "make a pass possible, the experts decide",
                   lo, hi, op_text[cd->op], cd->points);
     }
     if (f.needs_data) {
@@ -1012,9 +1021,8 @@ static void combined_text(const struct rules_set *s, const struct rules_gaps *ou
             const struct rules_condition *cd = &s->conditions[cg->cond];
             tb_printf(&zh, "%s%s", first ? (pass ? "。需补充数据：" : "。另需满足：") : "、",
                       cd->zh);
-            tb_printf(&en, "%s%s", first ? (pass ? ". Data needed for: " : ". Also required: ")
-                                         : ", ",
-                      cd->en);
+            tb_printf(&en, "%s%s",
+                      first ? (pass ? ". Data needed for: " : ". Also required: ") : ", ", cd->en);
             first = 0;
         }
     }

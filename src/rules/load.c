@@ -67,16 +67,14 @@ static int only_members(struct parser *p, const char *path, const json_t *o,
 
 /* Copies a required (or, with optional, possibly absent) string member into a fixed
  * buffer; ids must be 1–47 characters of [a-z0-9_.-]. */
-static int get_id(struct parser *p, const char *path, const json_t *o, const char *key,
-                  char *out)
+static int get_id(struct parser *p, const char *path, const json_t *o, const char *key, char *out)
 {
     const char *s = json_string_value(json_object_get(o, key));
     if (!s || !*s || strlen(s) >= RULES_ID_MAX)
-        return perr(p, path, "\"%s\" must be a string of 1-%d characters", key,
-                    RULES_ID_MAX - 1);
+        return perr(p, path, "\"%s\" must be a string of 1-%d characters", key, RULES_ID_MAX - 1);
     for (const char *c = s; *c; c++)
-        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' ||
-              *c == '-' || *c == '.'))
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-' ||
+              *c == '.'))
             return perr(p, path, "\"%s\" may use only a-z 0-9 _ - . (got \"%s\")", key, s);
     strcpy(out, s);
     return 0;
@@ -291,10 +289,9 @@ static int field_ref(struct parser *p, const char *path, const json_t *o, const 
 /* Parses one measure. */
 static int parse_measure(struct parser *p, const char *path, const json_t *o)
 {
-    static const char *const allowed[] = {"id",    "label_zh", "label_en",   "kind",
-                                          "field", "num",      "den",        "years",
-                                          "offset", "window",  "lever",      "flag_notes",
-                                          NULL};
+    static const char *const allowed[] = {"id",    "label_zh",   "label_en", "kind",   "field",
+                                          "num",   "den",        "years",    "offset", "window",
+                                          "lever", "flag_notes", NULL};
     struct rules_set *s = p->s;
     struct rules_measure *m = &s->measures[s->n_measures];
     memset(m, 0, sizeof(*m));
@@ -375,8 +372,7 @@ static int parse_measure(struct parser *p, const char *path, const json_t *o)
     if (json_object_get(o, "window")) {
         if (!win || (strcmp(win, "operating") != 0 && strcmp(win, "strict") != 0))
             return perr(p, path, "\"window\" must be \"operating\" or \"strict\"");
-        if (m->kind == RULES_M_FIELD || m->kind == RULES_M_DAYS_SINCE ||
-            m->kind == RULES_M_GROWTH)
+        if (m->kind == RULES_M_FIELD || m->kind == RULES_M_DAYS_SINCE || m->kind == RULES_M_GROWTH)
             return perr(p, path, "\"window\" applies to sum, avg, ratio and growth_avg");
         m->operating = strcmp(win, "operating") == 0;
     }
@@ -386,8 +382,8 @@ static int parse_measure(struct parser *p, const char *path, const json_t *o)
     m->no_lever = lev && json_is_false(lev);
     const json_t *fn = json_object_get(o, "flag_notes");
     if (fn) {
-        static const char *const flags[RULES_N_MFLAGS] = {
-            "short", "first_zero", "second_zero", "negative", "zero_den", "one_year"};
+        static const char *const flags[RULES_N_MFLAGS] = {"short",    "first_zero", "second_zero",
+                                                          "negative", "zero_den",   "one_year"};
         if (!json_is_object(fn))
             return perr(p, path, "\"flag_notes\" must be an object");
         const char *key;
@@ -400,19 +396,27 @@ static int parse_measure(struct parser *p, const char *path, const json_t *o)
                     fi = i;
             int n = json_is_string(v) ? find_note(s, json_string_value(v)) : -1;
             if (fi < 0 || n < 0)
-                return perr(p, path, "flag_notes: \"%s\" must be a flag (short, first_zero, "
-                            "second_zero, negative, zero_den, one_year) naming a note", key);
+                return perr(p, path,
+                            "flag_notes: \"%s\" must be a flag (short, first_zero, "
+                            "second_zero, negative, zero_den, one_year) naming a note",
+                            key);
             m->flag_note[fi] = (int8_t)n;
         }
     }
     switch (m->kind) {
     case RULES_M_FIELD:
-    case RULES_M_SUM: m->unit = rules_fields[m->field].unit; break;
+    case RULES_M_SUM:
+        m->unit = rules_fields[m->field].unit;
+        break;
     case RULES_M_AVG: /* an average of money is money a year; of counts, a count a year */
         m->unit = rules_fields[m->field].unit == RULES_U_FEN ? RULES_U_FEN : RULES_U_PER_YEAR;
         break;
-    case RULES_M_DAYS_SINCE: m->unit = RULES_U_DAYS; break;
-    default: m->unit = RULES_U_RATIO; break;
+    case RULES_M_DAYS_SINCE:
+        m->unit = RULES_U_DAYS;
+        break;
+    default:
+        m->unit = RULES_U_RATIO;
+        break;
     }
     if (m->kind == RULES_M_SUM && rules_fields[m->field].unit == RULES_U_BOOL)
         return perr(p, path, "cannot sum a boolean");
@@ -456,8 +460,8 @@ static int parse_test(struct parser *p, const char *path, const json_t *o, int d
     if (rc)
         return rc;
     const json_t *mv = json_object_get(o, "measure");
-    int m = mv ? (json_is_string(mv) ? find_measure(s, json_string_value(mv)) : -1)
-               : default_measure;
+    int m =
+        mv ? (json_is_string(mv) ? find_measure(s, json_string_value(mv)) : -1) : default_measure;
     if (m < 0)
         return perr(p, path, "\"measure\" must name a measure declared before");
     t->measure = (uint8_t)m;
@@ -533,9 +537,8 @@ static int parse_test(struct parser *p, const char *path, const json_t *o, int d
 
 /* Parses {"all": [...]} or {"any": [...]} test lists of o into first/n/any; 0 tests when
  * neither is present and allow_none. */
-static int parse_test_list(struct parser *p, const char *path, const json_t *o,
-                           int default_measure, uint16_t *first, uint16_t *n, bool *any,
-                           int allow_none)
+static int parse_test_list(struct parser *p, const char *path, const json_t *o, int default_measure,
+                           uint16_t *first, uint16_t *n, bool *any, int allow_none)
 {
     const json_t *all = json_object_get(o, "all");
     const json_t *an = json_object_get(o, "any");
@@ -592,8 +595,8 @@ static void auto_label(const struct rules_set *s, const struct rules_bracket *pr
     const struct rules_test *tp = prev && prev->n_tests == 1 ? &s->tests[prev->first_test] : NULL;
     const struct rules_test *tb = b->n_tests == 1 ? &s->tests[b->first_test] : NULL;
     char vb[64] = "", vp[64] = "";
-    enum rules_unit u = tb ? s->measures[tb->measure].unit
-                           : (tp ? s->measures[tp->measure].unit : RULES_U_COUNT);
+    enum rules_unit u =
+        tb ? s->measures[tb->measure].unit : (tp ? s->measures[tp->measure].unit : RULES_U_COUNT);
     if (tb)
         rules_fmt_q(vb, sizeof(vb), u, tb->value);
     if (tp)
@@ -607,13 +610,11 @@ static void auto_label(const struct rules_set *s, const struct rules_bracket *pr
             snprintf(out, cap, "%s", "其他 / other");
     } else if (tb && tb->band < 0 && tp && tp->band < 0 && tp->measure == tb->measure &&
                tb->op <= RULES_OP_GT && tp->op <= RULES_OP_GT) {
-        snprintf(out, cap, "%s%sr%s%s", vb, tb->op == RULES_OP_GE ? "≤" : "<", mirror[tp->op],
-                 vp);
+        snprintf(out, cap, "%s%sr%s%s", vb, tb->op == RULES_OP_GE ? "≤" : "<", mirror[tp->op], vp);
     } else if (tb && tb->band < 0 && tp && tp->band < 0 && tp->measure == tb->measure &&
                tb->op >= RULES_OP_LE && tb->op <= RULES_OP_LT && tp->op >= RULES_OP_LE &&
                tp->op <= RULES_OP_LT) {
-        snprintf(out, cap, "%s%sr%s%s", vp, mirror[tp->op], tb->op == RULES_OP_LE ? "≤" : "<",
-                 vb);
+        snprintf(out, cap, "%s%sr%s%s", vp, mirror[tp->op], tb->op == RULES_OP_LE ? "≤" : "<", vb);
     } else if (tb && tb->band < 0) {
         snprintf(out, cap, "%s%s", op_sym[tb->op], vb);
     } else {
@@ -625,9 +626,8 @@ static void auto_label(const struct rules_set *s, const struct rules_bracket *pr
 static int parse_brackets(struct parser *p, const char *path, const json_t *arr, int measure,
                           struct rules_alt *alt, int16_t *max_hi)
 {
-    static const char *const allowed[] = {"op",     "edge",     "value",    "all",  "any",
-                                          "else",   "points",   "label_zh", "label_en", "note",
-                                          NULL};
+    static const char *const allowed[] = {"op",     "edge",     "value",    "all",  "any", "else",
+                                          "points", "label_zh", "label_en", "note", NULL};
     struct rules_set *s = p->s;
     if (!json_is_array(arr) || json_array_size(arr) < 1)
         return perr(p, path, "\"brackets\" must be a non-empty array");
@@ -770,11 +770,11 @@ static int find_item(const struct rules_set *s, const char *id)
 /* Parses one scored item. */
 static int parse_item(struct parser *p, const char *path, const json_t *o)
 {
-    static const char *const allowed[] = {"id",       "label_zh",     "label_en", "group",
-                                          "max",      "measure",      "brackets", "alternatives",
-                                          "input",    "note",         NULL};
-    static const char *const alt_allowed[] = {"id",      "label_zh", "label_en", "measure",
-                                              "brackets", "note",    NULL};
+    static const char *const allowed[] = {"id",    "label_zh", "label_en", "group",
+                                          "max",   "measure",  "brackets", "alternatives",
+                                          "input", "note",     NULL};
+    static const char *const alt_allowed[] = {"id",       "label_zh", "label_en", "measure",
+                                              "brackets", "note",     NULL};
     struct rules_set *s = p->s;
     struct rules_item *it = &s->items[s->n_items];
     memset(it, 0, sizeof(*it));
@@ -888,8 +888,8 @@ static int find_condition(const struct rules_set *s, const char *id)
 /* Parses one condition. */
 static int parse_condition(struct parser *p, const char *path, const json_t *o)
 {
-    static const char *const allowed[] = {"id",   "label_zh", "label_en", "all",    "any",
-                                          "score", "item",    "manual",   "note",   NULL};
+    static const char *const allowed[] = {"id",    "label_zh", "label_en", "all",  "any",
+                                          "score", "item",     "manual",   "note", NULL};
     static const char *const score_allowed[] = {"op", "edge", "value", "group", NULL};
     static const char *const item_allowed[] = {"id", "op", "edge", "value", NULL};
     struct rules_set *s = p->s;
@@ -1011,8 +1011,7 @@ static int parse_node(struct parser *p, const char *path, const json_t *v, int d
 }
 
 /* Parses a "YYYY-MM-DD" member into days since 1970 (INT32_MAX for an optional null). */
-static int get_date(struct parser *p, const json_t *o, const char *key, int optional,
-                    int32_t *out)
+static int get_date(struct parser *p, const json_t *o, const char *key, int optional, int32_t *out)
 {
     const json_t *v = json_object_get(o, key);
     if (optional && (!v || json_is_null(v))) {
@@ -1027,7 +1026,8 @@ static int get_date(struct parser *p, const json_t *o, const char *key, int opti
     return 0;
 }
 
-/* See rules.h. */
+/* See rules.h. Every slot is freed, not only the counted ones: a parse that fails leaves
+ * the strings of its half-parsed entry in the next slot (the set starts zeroed). */
 void rules_set_free(struct rules_set *s)
 {
     if (!s)
@@ -1035,31 +1035,31 @@ void rules_set_free(struct rules_set *s)
     free(s->title_zh);
     free(s->title_en);
     free(s->source);
-    for (int i = 0; i < s->n_measures; i++) {
+    for (int i = 0; i < RULES_MAX_MEASURES; i++) {
         free(s->measures[i].zh);
         free(s->measures[i].en);
     }
-    for (int i = 0; i < s->n_conditions; i++) {
+    for (int i = 0; i < RULES_MAX_CONDITIONS; i++) {
         free(s->conditions[i].zh);
         free(s->conditions[i].en);
     }
-    for (int i = 0; i < s->n_items; i++) {
+    for (int i = 0; i < RULES_MAX_ITEMS; i++) {
         free(s->items[i].zh);
         free(s->items[i].en);
     }
-    for (int i = 0; i < s->n_alts; i++) {
+    for (int i = 0; i < RULES_MAX_ALTS; i++) {
         free(s->alts[i].zh);
         free(s->alts[i].en);
     }
-    for (int i = 0; i < s->n_brackets; i++) {
+    for (int i = 0; i < RULES_MAX_BRACKETS; i++) {
         free(s->brackets[i].zh);
         free(s->brackets[i].en);
     }
-    for (int i = 0; i < s->n_groups; i++) {
+    for (int i = 0; i < RULES_MAX_GROUPS; i++) {
         free(s->groups[i].zh);
         free(s->groups[i].en);
     }
-    for (int i = 0; i < s->n_notes; i++) {
+    for (int i = 0; i < RULES_MAX_NOTES; i++) {
         free(s->notes[i].zh);
         free(s->notes[i].en);
     }
@@ -1088,11 +1088,25 @@ static int parse_array(struct parser *p, const json_t *root, const char *key, si
 /* The body of rules_set_parse once the JSON is loaded. */
 static int parse_root(struct parser *p, const json_t *root)
 {
-    static const char *const allowed[] = {
-        "schema",   "id",       "family",     "title_zh", "title_en",     "source",
-        "research", "effective_from", "effective_to", "pre_assessment", "provisional",
-        "notes",    "unit_costs", "measures", "groups",   "items",        "conditions",
-        "verdict",  NULL};
+    static const char *const allowed[] = {"schema",
+                                          "id",
+                                          "family",
+                                          "title_zh",
+                                          "title_en",
+                                          "source",
+                                          "research",
+                                          "effective_from",
+                                          "effective_to",
+                                          "pre_assessment",
+                                          "provisional",
+                                          "notes",
+                                          "unit_costs",
+                                          "measures",
+                                          "groups",
+                                          "items",
+                                          "conditions",
+                                          "verdict",
+                                          NULL};
     struct rules_set *s = p->s;
     if (!json_is_object(root))
         return perr(p, "$", "a rule set must be a JSON object");
@@ -1183,8 +1197,7 @@ static int parse_root(struct parser *p, const json_t *root)
 }
 
 /* See rules.h. */
-int rules_set_parse(const char *json, size_t len, struct rules_set **out, char *err,
-                    size_t errlen)
+int rules_set_parse(const char *json, size_t len, struct rules_set **out, char *err, size_t errlen)
 {
     json_error_t jerr;
     *out = NULL;
@@ -1244,8 +1257,8 @@ int rules_registry_load_embedded(struct rules_registry *reg, char *err, size_t e
             const struct rules_set *o = reg->sets[j];
             if (strcmp(o->family, s->family) == 0 && s->from_days <= o->to_days &&
                 o->from_days <= s->to_days) {
-                snprintf(err, errlen, "%s: in force at the same time as %s (same family)",
-                         a->path, o->id);
+                snprintf(err, errlen, "%s: in force at the same time as %s (same family)", a->path,
+                         o->id);
                 rules_set_free(s);
                 rules_registry_free(reg);
                 return KC_ERR_INVALID;

@@ -64,11 +64,21 @@ void rules_fmt_percent(char *out, size_t cap, __int128 num, __int128 den, int de
 void rules_fmt_q(char *out, size_t cap, enum rules_unit u, struct rules_q q)
 {
     switch (u) {
-    case RULES_U_RATIO: rules_fmt_percent(out, cap, q.num, q.den, 4); break;
-    case RULES_U_FEN: rules_fmt_money(out, cap, q.num / q.den); break;
-    case RULES_U_X100: fmt_decimal(out, cap, q.num, (__int128)q.den * 100, 2); break;
-    case RULES_U_BOOL: snprintf(out, cap, "%s", q.num ? "true" : "false"); break;
-    default: fmt_decimal(out, cap, q.num, q.den, 2); break;
+    case RULES_U_RATIO:
+        rules_fmt_percent(out, cap, q.num, q.den, 4);
+        break;
+    case RULES_U_FEN:
+        rules_fmt_money(out, cap, q.num / q.den);
+        break;
+    case RULES_U_X100:
+        fmt_decimal(out, cap, q.num, (__int128)q.den * 100, 2);
+        break;
+    case RULES_U_BOOL:
+        snprintf(out, cap, "%s", q.num ? "true" : "false");
+        break;
+    default:
+        fmt_decimal(out, cap, q.num, q.den, 2);
+        break;
     }
 }
 
@@ -84,11 +94,21 @@ void rules_fmt_value(char *out, size_t cap, enum rules_unit u, const struct rule
         return;
     }
     switch (u) {
-    case RULES_U_RATIO: rules_fmt_percent(out, cap, v->num, v->den, 2); break;
-    case RULES_U_FEN: rules_fmt_money(out, cap, (int64_t)(v->num / v->den)); break;
-    case RULES_U_X100: fmt_decimal(out, cap, v->num, v->den * 100, 2); break;
-    case RULES_U_BOOL: snprintf(out, cap, "%s", v->num ? "true" : "false"); break;
-    default: fmt_decimal(out, cap, v->num, v->den, 2); break;
+    case RULES_U_RATIO:
+        rules_fmt_percent(out, cap, v->num, v->den, 2);
+        break;
+    case RULES_U_FEN:
+        rules_fmt_money(out, cap, (int64_t)(v->num / v->den));
+        break;
+    case RULES_U_X100:
+        fmt_decimal(out, cap, v->num, v->den * 100, 2);
+        break;
+    case RULES_U_BOOL:
+        snprintf(out, cap, "%s", v->num ? "true" : "false");
+        break;
+    default:
+        fmt_decimal(out, cap, v->num, v->den, 2);
+        break;
     }
 }
 
@@ -107,9 +127,9 @@ const char *rules_status_name(int status)
 }
 
 static const char *const op_names[] = {">=", ">", "<=", "<", "=="};
-static const char *const flag_names[RULES_N_MFLAGS] = {
-    "short_period", "first_year_zero", "second_year_zero", "negative_base", "zero_denominator",
-    "one_year"};
+static const char *const flag_names[RULES_N_MFLAGS] = {"short_period",     "first_year_zero",
+                                                       "second_year_zero", "negative_base",
+                                                       "zero_denominator", "one_year"};
 
 /* Writes an int128 as a JSON integer when it fits in 64 bits, else as a decimal string. */
 static void jw_i128(struct jw *w, __int128 v)
@@ -204,8 +224,8 @@ static void write_missing(struct jw *w, const struct rules_set *s, const struct 
 }
 
 /* Writes one condition. */
-static void write_condition(struct jw *w, const struct rules_set *s,
-                            const struct rules_record *r, const struct rules_result *res, int c)
+static void write_condition(struct jw *w, const struct rules_set *s, const struct rules_record *r,
+                            const struct rules_result *res, int c)
 {
     const struct rules_condition *cd = &s->conditions[c];
     char buf[64];
@@ -266,6 +286,25 @@ static void write_condition(struct jw *w, const struct rules_set *s,
         jw_kstr(w, "op", op_names[cd->op]);
         jw_kint(w, "threshold", cd->points);
         jw_obj_close(w);
+        /* the measures of the items in scope whose data is missing */
+        for (int i = 0; i < s->n_items; i++) {
+            bool in = cd->kind == RULES_C_ITEM ? i == cd->target
+                                               : cd->target < 0 || s->items[i].group == cd->target;
+            if (!in || res->item[i].status != RULES_I_UNKNOWN)
+                continue;
+            const struct rules_item *it = &s->items[i];
+            if (it->kind == RULES_I_INPUT && nm < RULES_MAX_TESTS * 2) {
+                measures[nm++] = it->measure;
+                continue;
+            }
+            for (int a = it->first_alt; a < it->first_alt + it->n_alts; a++)
+                for (int b = s->alts[a].first_bracket;
+                     b < s->alts[a].first_bracket + s->alts[a].n_brackets; b++)
+                    for (int t = s->brackets[b].first_test;
+                         t < s->brackets[b].first_test + s->brackets[b].n_tests; t++)
+                        if (nm < RULES_MAX_TESTS * 2)
+                            measures[nm++] = s->tests[t].measure;
+        }
     }
     jw_arr_close(w);
     write_missing(w, s, r, res, measures, nm);
@@ -357,8 +396,8 @@ static void write_item(struct jw *w, const struct rules_set *s, const struct rul
 static void write_gap(struct jw *w, const struct rules_set *s, const struct rules_gap *g)
 {
     static const char *const kinds[] = {"condition", "item", "combined"};
-    static const char *const units[] = {"fen", "persons", "count", "bool", "days", "x100",
-                                        "ratio", "per_year"};
+    static const char *const units[] = {"fen",  "persons", "count", "bool",
+                                        "days", "x100",    "ratio", "per_year"};
     char buf[64];
     jw_obj_open(w);
     jw_kstr(w, "type", kinds[g->kind]);

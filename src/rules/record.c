@@ -20,13 +20,13 @@
 #define COUNT_LIMIT 1000000000LL       /* 10^9 */
 
 /* The 8 国家重点支持的高新技术领域 (research §2.5). */
-static const char *const hightech_fields[] = {"电子信息",   "生物与新医药", "航空航天",
-                                              "新材料",     "高技术服务",   "新能源与节能",
+static const char *const hightech_fields[] = {"电子信息",   "生物与新医药",    "航空航天",
+                                              "新材料",     "高技术服务",      "新能源与节能",
                                               "资源与环境", "先进制造与自动化"};
 
 /* Fills err and returns KC_ERR_INVALID. */
-static int fail(struct rules_parse_error *err, const char *code, const char *field,
-                const char *fmt, const char *arg)
+static int fail(struct rules_parse_error *err, const char *code, const char *field, const char *fmt,
+                const char *arg)
 {
     snprintf(err->code, sizeof(err->code), "%s", code);
     snprintf(err->field, sizeof(err->field), "%s", field);
@@ -110,13 +110,11 @@ static int number_of(const json_t *v, int f, int64_t *out, const char **why)
     return 0;
 }
 
-/* Parses one identity member (key, value) into r; 0 or KC_ERR_INVALID. */
-static int parse_identity(struct rules_record *r, const char *key, const json_t *v,
+/* Parses identity field f from its member value v into r; 0 or KC_ERR_INVALID. */
+static int parse_identity(struct rules_record *r, int f, const json_t *v,
                           struct rules_parse_error *err)
 {
-    int f = rules_field_find(key);
-    if (f < RULES_N_YEARLY)
-        return 0; /* unknown member, or a yearly-field name at the top level */
+    const char *key = rules_fields[f].name;
     int i = f - RULES_N_YEARLY;
     int64_t x = 0;
     if (json_is_null(v)) {
@@ -130,10 +128,8 @@ static int parse_identity(struct rules_record *r, const char *key, const json_t 
     if (f == RULES_F_MAINLAND) {
         const char *s = json_string_value(v);
         if (!s || strlen(s) != 6 || strspn(s, "0123456789") != 6)
-            return fail(err, "invalid_field", key, "%s: expected a 6-digit GB/T 2260 code%s",
-                        NULL);
-        x = !(strncmp(s, "71", 2) == 0 || strncmp(s, "81", 2) == 0 ||
-              strncmp(s, "82", 2) == 0);
+            return fail(err, "invalid_field", key, "%s: expected a 6-digit GB/T 2260 code%s", NULL);
+        x = !(strncmp(s, "71", 2) == 0 || strncmp(s, "81", 2) == 0 || strncmp(s, "82", 2) == 0);
     } else if (f == RULES_F_REGISTERED_ON) {
         const char *s = json_string_value(v);
         if (!s || rules_parse_date(s, &x) != 0)
@@ -172,27 +168,27 @@ static int parse_year(const json_t *o, size_t idx, struct rules_year *y,
                       struct rules_parse_error *err)
 {
     char path[64];
-    snprintf(path, sizeof(path), "years[%zu]", idx);
-    if (!json_is_object(o))
+    if (!json_is_object(o)) {
+        snprintf(path, sizeof(path), "years[%zu]", idx);
         return fail(err, "invalid_field", path, "%s: expected an object%s", NULL);
+    }
     memset(y, 0, sizeof(*y));
     const json_t *yr = json_object_get(o, "year");
-    snprintf(path, sizeof(path), "years[%zu].year", idx);
-    if (!json_is_integer(yr) || json_integer_value(yr) < 1900 || json_integer_value(yr) > 2199)
+    if (!json_is_integer(yr) || json_integer_value(yr) < 1900 || json_integer_value(yr) > 2199) {
+        snprintf(path, sizeof(path), "years[%zu].year", idx);
         return fail(err, "invalid_field", path, "%s: expected a year between 1900 and 2199%s",
                     NULL);
+    }
     y->year = (int32_t)json_integer_value(yr);
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)o, key, v)
-    {
-        int f = rules_field_find(key);
-        if (f < 0 || f >= RULES_N_STORED_YEARLY || json_is_null(v))
+    for (int f = 0; f < RULES_N_STORED_YEARLY; f++) { /* one hash lookup per field */
+        const json_t *v = json_object_get(o, rules_fields[f].name);
+        if (!v || json_is_null(v))
             continue;
         const char *why = NULL;
-        snprintf(path, sizeof(path), "years[%zu].%s", idx, key);
-        if (number_of(v, f, &y->v[f], &why) != 0)
+        if (number_of(v, f, &y->v[f], &why) != 0) {
+            snprintf(path, sizeof(path), "years[%zu].%s", idx, rules_fields[f].name);
             return fail(err, "invalid_field", path, "%s: expected %s", why);
+        }
         y->present |= 1u << f;
     }
     return 0;
@@ -206,8 +202,8 @@ static int year_cmp(const void *a, const void *b)
 }
 
 /* See rules.h. */
-int rules_record_parse(const struct json_t *obj, struct rules_record *out,
-                       struct rules_year *years, int cap, struct rules_parse_error *err)
+int rules_record_parse(const struct json_t *obj, struct rules_record *out, struct rules_year *years,
+                       int cap, struct rules_parse_error *err)
 {
     const json_t *o = (const json_t *)obj;
     memset(out, 0, sizeof(*out));
@@ -219,11 +215,9 @@ int rules_record_parse(const struct json_t *obj, struct rules_record *out,
         return fail(err, "invalid_field", "uscc", "%s: expected a string%s", NULL);
     out->uscc = json_string_value(u);
     out->name = json_string_value(json_object_get(o, "name"));
-    const char *key;
-    json_t *v;
-    json_object_foreach((json_t *)o, key, v)
-    {
-        int rc = parse_identity(out, key, v, err);
+    for (int f = RULES_N_YEARLY; f < RULES_N_FIELDS; f++) {
+        const json_t *v = json_object_get(o, rules_fields[f].name);
+        int rc = v ? parse_identity(out, f, v, err) : 0;
         if (rc)
             return rc;
     }
@@ -245,8 +239,7 @@ int rules_record_parse(const struct json_t *obj, struct rules_record *out,
             if (years[i].year == years[i - 1].year) {
                 char yb[16];
                 snprintf(yb, sizeof(yb), "%d", years[i].year);
-                return fail(err, "duplicate_year", "years", "%s: the year %s appears twice",
-                            yb);
+                return fail(err, "duplicate_year", "years", "%s: the year %s appears twice", yb);
             }
     }
     out->years = years;

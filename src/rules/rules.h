@@ -28,32 +28,32 @@ struct jw;
  * derived yearly fields, then the identity fields of the enterprise record (API.md),
  * then the extension fields this engine accepts beyond API.md (README.md lists them). */
 enum rules_field {
-    RULES_F_EMPLOYEES,            /* 职工总数, persons */
-    RULES_F_TECH_STAFF,           /* 科技人员数, persons */
-    RULES_F_RD_STAFF,             /* 研发人员数, persons */
-    RULES_F_SALES_REVENUE,        /* 销售收入, 分 */
+    RULES_F_EMPLOYEES,             /* 职工总数, persons */
+    RULES_F_TECH_STAFF,            /* 科技人员数, persons */
+    RULES_F_RD_STAFF,              /* 研发人员数, persons */
+    RULES_F_SALES_REVENUE,         /* 销售收入, 分 */
     RULES_F_MAIN_BUSINESS_REVENUE, /* 主营业务收入, 分 */
-    RULES_F_OPERATING_REVENUE,    /* 营业收入, 分 */
-    RULES_F_TOTAL_INCOME,         /* 总收入, 分 */
-    RULES_F_HIGHTECH_REVENUE,     /* 高新技术产品(服务)收入, 分 */
-    RULES_F_RD_EXPENSE,           /* 研发费用总额, 分 */
-    RULES_F_RD_EXPENSE_DOMESTIC,  /* 境内研发费用, 分 */
-    RULES_F_COST_EXPENSE_TOTAL,   /* 成本费用支出总额, 分 */
-    RULES_F_TOTAL_ASSETS,         /* 资产总额, 分 */
-    RULES_F_TOTAL_LIABILITIES,    /* 负债总额, 分 */
-    RULES_F_NET_PROFIT,           /* 净利润, 分 (may be negative) */
-    RULES_F_IP_CLASS1,            /* Ⅰ类知识产权, count */
-    RULES_F_IP_CLASS1_SELF,       /* of which 自主研发, count */
-    RULES_F_IP_CLASS1_HIGH,       /* of which 高价值, count */
-    RULES_F_IP_CLASS2,            /* Ⅱ类知识产权, count */
-    RULES_F_CONVERSIONS,          /* 科技成果转化 in the year, count */
-    RULES_F_EQUITY_FINANCING,     /* 新增股权融资, 分 */
-    RULES_F_SRDI_QUALITY_SCORE,   /* extension: 专精特新发展(质量)评价得分, points ×100 */
-    RULES_N_STORED_YEARLY,        /* count of yearly fields stored in a year record */
+    RULES_F_OPERATING_REVENUE,     /* 营业收入, 分 */
+    RULES_F_TOTAL_INCOME,          /* 总收入, 分 */
+    RULES_F_HIGHTECH_REVENUE,      /* 高新技术产品(服务)收入, 分 */
+    RULES_F_RD_EXPENSE,            /* 研发费用总额, 分 */
+    RULES_F_RD_EXPENSE_DOMESTIC,   /* 境内研发费用, 分 */
+    RULES_F_COST_EXPENSE_TOTAL,    /* 成本费用支出总额, 分 */
+    RULES_F_TOTAL_ASSETS,          /* 资产总额, 分 */
+    RULES_F_TOTAL_LIABILITIES,     /* 负债总额, 分 */
+    RULES_F_NET_PROFIT,            /* 净利润, 分 (may be negative) */
+    RULES_F_IP_CLASS1,             /* Ⅰ类知识产权, count */
+    RULES_F_IP_CLASS1_SELF,        /* of which 自主研发, count */
+    RULES_F_IP_CLASS1_HIGH,        /* of which 高价值, count */
+    RULES_F_IP_CLASS2,             /* Ⅱ类知识产权, count */
+    RULES_F_CONVERSIONS,           /* 科技成果转化 in the year, count */
+    RULES_F_EQUITY_FINANCING,      /* 新增股权融资, 分 */
+    RULES_F_SRDI_QUALITY_SCORE, /* extension: 专精特新发展(质量)评价得分, points ×100 */
+    RULES_N_STORED_YEARLY,      /* count of yearly fields stored in a year record */
     RULES_F_NET_ASSETS = RULES_N_STORED_YEARLY, /* derived: 资产总额 − 负债总额, 分 */
-    RULES_F_IP_TOTAL,             /* derived: Ⅰ类 + Ⅱ类, count */
-    RULES_N_YEARLY,               /* end of the yearly fields */
-    RULES_F_HAS_VALID_HNTE = RULES_N_YEARLY, /* identity booleans (1/0) … */
+    RULES_F_IP_TOTAL,                           /* derived: Ⅰ类 + Ⅱ类, count */
+    RULES_N_YEARLY,                             /* end of the yearly fields */
+    RULES_F_HAS_VALID_HNTE = RULES_N_YEARLY,    /* identity booleans (1/0) … */
     RULES_F_NATIONAL_AWARD_TOP3_5Y,
     RULES_F_PROVINCIAL_AWARD_TOP3_3Y,
     RULES_F_SCI_AWARD_3Y,
@@ -63,14 +63,14 @@ enum rules_field {
     RULES_F_NOT_ON_ABNORMAL_LIST,
     RULES_F_NOT_RESTRICTED_INDUSTRY,
     RULES_F_STRATEGIC_EMERGING,
-    RULES_F_NICHE_YEARS,          /* 从事特定细分市场年限, years ×100 */
-    RULES_F_REGISTERED_ON,        /* registration date, days since 1970-01-01 */
-    RULES_F_HIGHTECH_FIELD,       /* 1 = one of the 8 领域, 0 = null */
-    RULES_F_MAINLAND,             /* derived from region_code: 1 = mainland (not 71/81/82) */
-    RULES_F_HAS_IP_TITLE,         /* extension: 技术创新示范/知识产权优势或示范企业 title */
+    RULES_F_NICHE_YEARS,    /* 从事特定细分市场年限, years ×100 */
+    RULES_F_REGISTERED_ON,  /* registration date, days since 1970-01-01 */
+    RULES_F_HIGHTECH_FIELD, /* 1 = one of the 8 领域, 0 = null */
+    RULES_F_MAINLAND,       /* derived from region_code: 1 = mainland (not 71/81/82) */
+    RULES_F_HAS_IP_TITLE, /* extension: 技术创新示范/知识产权优势或示范企业 title */
     RULES_F_NATIONAL_AWARD_TOP5_3Y, /* extension: 近三年国家级科技奖励前五名 */
-    RULES_F_MAKER_CHINA_TOP500_3Y, /* extension: 近三年"创客中国"全国500强 */
-    RULES_F_CHAIN_ROLE,           /* extension: 2 补短板/锻长板/填空白, 1 六基/老字号/龙头, 0 other */
+    RULES_F_MAKER_CHINA_TOP500_3Y,  /* extension: 近三年"创客中国"全国500强 */
+    RULES_F_CHAIN_ROLE, /* extension: 2 补短板/锻长板/填空白, 1 六基/老字号/龙头, 0 other */
     RULES_F_DIGITAL_LEVEL,        /* extension: 数字化水平 level 0..3 */
     RULES_F_QUALITY_ITEMS,        /* extension: 质量管理 items held, 0..4 */
     RULES_F_RD_INSTITUTION_LEVEL, /* extension: 4 国家级 3 省级 2 市级 1 市级以下 0 none */
@@ -93,15 +93,15 @@ enum rules_unit {
 
 /* What is known about one field. */
 struct rules_field_info {
-    const char *name;     /* JSON member name */
-    const char *zh;       /* Chinese label */
-    const char *en;       /* English label */
-    enum rules_unit unit; /* unit of the stored integer */
-    bool negative_ok;     /* may be below zero */
-    bool extension;       /* accepted beyond API.md's table */
-    int parent[2];        /* fields that contain this one (a rise here rises there), or -1 */
-    int lever;            /* the field gap analysis moves for this one (itself, a component
-                             of a derived field, or -1: not a lever) */
+    const char *name;      /* JSON member name */
+    const char *zh;        /* Chinese label */
+    const char *en;        /* English label */
+    enum rules_unit unit;  /* unit of the stored integer */
+    bool negative_ok;      /* may be below zero */
+    bool extension;        /* accepted beyond API.md's table */
+    int parent[2];         /* fields that contain this one (a rise here rises there), or -1 */
+    int lever;             /* the field gap analysis moves for this one (itself, a component
+                              of a derived field, or -1: not a lever) */
     int64_t unit_cost_fen; /* default cost of one unit for ranking gap options */
 };
 
@@ -118,25 +118,25 @@ int rules_field_contains(int a, int b);
 
 /* One yearly record (API.md's table). */
 struct rules_year {
-    int32_t year;                       /* calendar / fiscal year */
-    uint32_t present;                   /* bit f set when field f was given */
-    int64_t v[RULES_N_STORED_YEARLY];   /* values; meaningful only where present */
+    int32_t year;                     /* calendar / fiscal year */
+    uint32_t present;                 /* bit f set when field f was given */
+    int64_t v[RULES_N_STORED_YEARLY]; /* values; meaningful only where present */
 };
 
 /* One enterprise record. Strings and the years array belong to the caller. */
 struct rules_record {
-    const char *uscc;                   /* 统一社会信用代码 as given (may be NULL) */
-    const char *name;                   /* enterprise name as given (may be NULL) */
-    uint64_t id_present;                /* bit (f − RULES_N_YEARLY) set when identity field f was given */
+    const char *uscc;    /* 统一社会信用代码 as given (may be NULL) */
+    const char *name;    /* enterprise name as given (may be NULL) */
+    uint64_t id_present; /* bit (f − RULES_N_YEARLY) set when identity field f was given */
     int64_t id[RULES_N_FIELDS - RULES_N_YEARLY]; /* identity values by (f − RULES_N_YEARLY) */
-    int n_years;                        /* number of yearly records */
-    const struct rules_year *years;     /* sorted by year ascending, no duplicates */
+    int n_years;                                 /* number of yearly records */
+    const struct rules_year *years;              /* sorted by year ascending, no duplicates */
 };
 
 /* Where a record failed to parse. */
 struct rules_parse_error {
-    char code[32];    /* snake_case code, e.g. "invalid_field" */
-    char field[64];   /* the member, e.g. "years[2].employees", or "" */
+    char code[32];     /* snake_case code, e.g. "invalid_field" */
+    char field[64];    /* the member, e.g. "years[2].employees", or "" */
     char message[200]; /* English explanation */
 };
 
@@ -145,9 +145,8 @@ struct json_t;
  * records in years[0..cap) (sorted by year). Unknown members are ignored; a null or
  * absent member is "not given" (missing, never zero). Returns 0, or KC_ERR_INVALID with
  * *err filled. Pointers in *out point into obj (keep it alive). Allocates nothing. */
-int rules_record_parse(const struct json_t *obj, struct rules_record *out,
-                       struct rules_year *years, int cap, struct rules_parse_error *err)
-    KC_MUST_CHECK;
+int rules_record_parse(const struct json_t *obj, struct rules_record *out, struct rules_year *years,
+                       int cap, struct rules_parse_error *err) KC_MUST_CHECK;
 /* The latest year in the record, or 0 when it has none. */
 int rules_record_latest_year(const struct rules_record *r);
 /* Days since 1970-01-01 of a proleptic Gregorian date (m 1-12, d 1-31). */
@@ -207,39 +206,39 @@ enum rules_mflag {
 
 /* A quantity computed from the record. */
 struct rules_measure {
-    char id[RULES_ID_MAX];   /* id used by tests in the file */
-    char *zh, *en;           /* labels (owned) */
-    enum rules_mkind kind;   /* how it is computed */
-    int16_t field;           /* the field (RATIO: the numerator) */
-    int16_t den;             /* RATIO: the denominator field, else -1 */
-    int8_t offset;           /* last year of the window relative to the evaluated year (≤ 0) */
-    uint8_t years;           /* window length in years (≥ 1) */
-    bool operating;          /* shorten the window to the years since registration */
-    bool no_lever;           /* gap analysis must not move this measure */
-    enum rules_unit unit;    /* unit of the value and of its thresholds */
+    char id[RULES_ID_MAX]; /* id used by tests in the file */
+    char *zh, *en;         /* labels (owned) */
+    enum rules_mkind kind; /* how it is computed */
+    int16_t field;         /* the field (RATIO: the numerator) */
+    int16_t den;           /* RATIO: the denominator field, else -1 */
+    int8_t offset;         /* last year of the window relative to the evaluated year (≤ 0) */
+    uint8_t years;         /* window length in years (≥ 1) */
+    bool operating;        /* shorten the window to the years since registration */
+    bool no_lever;         /* gap analysis must not move this measure */
+    enum rules_unit unit;  /* unit of the value and of its thresholds */
     int8_t flag_note[RULES_N_MFLAGS]; /* provisional note raised by each flag, or -1 */
 };
 
 /* One comparison "measure op threshold"; the threshold may come from a band table. */
 struct rules_test {
-    uint8_t measure;     /* index into measures */
-    enum rules_op op;    /* comparison */
+    uint8_t measure;      /* index into measures */
+    enum rules_op op;     /* comparison */
     struct rules_q value; /* threshold (unused when band ≥ 0) */
-    int8_t band;         /* band table choosing the threshold, or -1 */
+    int8_t band;          /* band table choosing the threshold, or -1 */
 };
 
 /* One row of a band table: when the band measure satisfies (op, value), use threshold. */
 struct rules_band_row {
-    enum rules_op op;        /* comparison of the band measure */
-    struct rules_q value;    /* bound */
-    bool is_else;            /* the last row: always matches */
+    enum rules_op op;         /* comparison of the band measure */
+    struct rules_q value;     /* bound */
+    bool is_else;             /* the last row: always matches */
     struct rules_q threshold; /* the threshold this row selects */
 };
 
 /* A threshold chosen by another measure (HNTE: R&D ratio by latest sales revenue). */
 struct rules_band {
-    uint8_t measure;                               /* the measure that chooses */
-    uint8_t n_rows;                                /* rows in order; first match wins */
+    uint8_t measure;                                 /* the measure that chooses */
+    uint8_t n_rows;                                  /* rows in order; first match wins */
     struct rules_band_row rows[RULES_MAX_BAND_ROWS]; /* the rows */
 };
 
@@ -255,10 +254,10 @@ struct rules_bracket {
 
 /* One way to score an item (tsme 研发投入 has two; the better one counts). */
 struct rules_alt {
-    char id[RULES_ID_MAX];            /* id, reported as "alternative" */
-    char *zh, *en;                    /* label (owned) */
+    char id[RULES_ID_MAX];              /* id, reported as "alternative" */
+    char *zh, *en;                      /* label (owned) */
     uint16_t first_bracket, n_brackets; /* brackets, best first */
-    int8_t note;                      /* provisional note raised when this one is used, or -1 */
+    int8_t note;                        /* provisional note raised when this one is used, or -1 */
 };
 
 /* How an item is scored. */
@@ -269,14 +268,14 @@ enum rules_ikind {
 
 /* A scored item. */
 struct rules_item {
-    char id[RULES_ID_MAX];        /* id */
-    char *zh, *en;                /* label (owned) */
-    enum rules_ikind kind;        /* how it is scored */
-    int8_t group;                 /* group index, or -1 */
-    int16_t max;                  /* the item's maximum points */
-    uint8_t first_alt, n_alts;    /* alternatives (BRACKETS) */
-    uint8_t measure;              /* INPUT: the measure giving the points */
-    int8_t note;                  /* provisional note always raised, or -1 */
+    char id[RULES_ID_MAX];     /* id */
+    char *zh, *en;             /* label (owned) */
+    enum rules_ikind kind;     /* how it is scored */
+    int8_t group;              /* group index, or -1 */
+    int16_t max;               /* the item's maximum points */
+    uint8_t first_alt, n_alts; /* alternatives (BRACKETS) */
+    uint8_t measure;           /* INPUT: the measure giving the points */
+    int8_t note;               /* provisional note always raised, or -1 */
 };
 
 /* A group of items (a 一级指标) with an optional cap. */
@@ -288,10 +287,10 @@ struct rules_group {
 
 /* How a condition is decided. */
 enum rules_ckind {
-    RULES_C_TESTS,  /* all (or any) of its tests */
-    RULES_C_SCORE,  /* the total (or a group's) score against a threshold */
-    RULES_C_ITEM,   /* one item's points against a threshold */
-    RULES_C_MANUAL  /* needs a manual review: always uncertain */
+    RULES_C_TESTS, /* all (or any) of its tests */
+    RULES_C_SCORE, /* the total (or a group's) score against a threshold */
+    RULES_C_ITEM,  /* one item's points against a threshold */
+    RULES_C_MANUAL /* needs a manual review: always uncertain */
 };
 
 /* A condition of the rule set. */
@@ -323,14 +322,14 @@ struct rules_note {
 
 /* A parsed, validated rule set. Owned by its registry (or by whoever parsed it). */
 struct rules_set {
-    char id[RULES_ID_MAX];     /* e.g. "tsme-2017" */
-    char family[RULES_ID_MAX]; /* e.g. "tsme" */
+    char id[RULES_ID_MAX];              /* e.g. "tsme-2017" */
+    char family[RULES_ID_MAX];          /* e.g. "tsme" */
     char *title_zh, *title_en, *source; /* descriptive texts (owned) */
-    int32_t from_days;         /* effective from (days since 1970) */
-    int32_t to_days;           /* effective to, inclusive, or INT32_MAX */
-    bool pre_assessment;       /* verdicts are a pre-assessment (HNTE) */
-    bool scored;               /* has scored items (score_min/max are not null) */
-    int8_t set_note;           /* provisional note for the whole set, or -1 */
+    int32_t from_days;                  /* effective from (days since 1970) */
+    int32_t to_days;                    /* effective to, inclusive, or INT32_MAX */
+    bool pre_assessment;                /* verdicts are a pre-assessment (HNTE) */
+    bool scored;                        /* has scored items (score_min/max are not null) */
+    int8_t set_note;                    /* provisional note for the whole set, or -1 */
     uint8_t n_measures, n_conditions, n_items, n_alts, n_groups, n_notes, n_nodes, n_bands;
     uint16_t n_tests, n_brackets;
     struct rules_measure measures[RULES_MAX_MEASURES];
@@ -343,7 +342,7 @@ struct rules_set {
     struct rules_group groups[RULES_MAX_GROUPS];
     struct rules_note notes[RULES_MAX_NOTES];
     struct rules_node nodes[RULES_MAX_NODES]; /* nodes[0] is the root */
-    int64_t unit_cost_fen[RULES_N_FIELDS]; /* gap ranking cost of one unit of each field */
+    int64_t unit_cost_fen[RULES_N_FIELDS];    /* gap ranking cost of one unit of each field */
 };
 
 /* Parses and validates one rule-set file. On success *out is a new set the caller frees
@@ -362,8 +361,8 @@ struct rules_registry {
 
 /* Loads and validates every data/rules/<id>.json embedded in the binary. Returns 0, or
  * KC_ERR_INVALID naming the file and the problem in err (nothing is kept then). */
-int rules_registry_load_embedded(struct rules_registry *reg, char *err, size_t errlen)
-    KC_MUST_CHECK;
+int rules_registry_load_embedded(struct rules_registry *reg, char *err,
+                                 size_t errlen) KC_MUST_CHECK;
 /* Frees every set. */
 void rules_registry_free(struct rules_registry *reg);
 /* Finds a set by exact id ("tsme-2017"), or by family ("tsme") as the set of that family
@@ -377,10 +376,10 @@ int rules_registry_knows(const struct rules_registry *reg, const char *name);
 
 /* Status of a condition, a test or the verdict. */
 enum rules_status {
-    RULES_MET = 0,       /* holds (verdict: pass) */
-    RULES_NOT_MET = 1,   /* does not hold (verdict: fail) */
-    RULES_UNKNOWN = 2,   /* data missing */
-    RULES_UNCERTAIN = 3  /* depends on expert-scored items or a manual review */
+    RULES_MET = 0,      /* holds (verdict: pass) */
+    RULES_NOT_MET = 1,  /* does not hold (verdict: fail) */
+    RULES_UNKNOWN = 2,  /* data missing */
+    RULES_UNCERTAIN = 3 /* depends on expert-scored items or a manual review */
 };
 
 /* Status of a measure value. */
@@ -419,19 +418,19 @@ struct rules_item_result {
 
 /* The result of one evaluation. Fixed size; filled by rules_evaluate. */
 struct rules_result {
-    const struct rules_set *set;   /* the rule set used */
-    int32_t year;                  /* the evaluated year */
-    int32_t as_of_days;            /* assessment date (normally 31 December of year) */
-    uint8_t verdict;               /* enum rules_status: MET = pass, NOT_MET = fail */
-    int16_t score_lo, score_hi;    /* total score range (when set->scored) */
-    bool score_missing;            /* the score range is wide because data is missing */
-    uint8_t cond[RULES_MAX_CONDITIONS];        /* status of each condition */
-    uint8_t test[RULES_MAX_TESTS];             /* status of each condition test evaluated */
-    struct rules_item_result item[RULES_MAX_ITEMS]; /* each item */
+    const struct rules_set *set;        /* the rule set used */
+    int32_t year;                       /* the evaluated year */
+    int32_t as_of_days;                 /* assessment date (normally 31 December of year) */
+    uint8_t verdict;                    /* enum rules_status: MET = pass, NOT_MET = fail */
+    int16_t score_lo, score_hi;         /* total score range (when set->scored) */
+    bool score_missing;                 /* the score range is wide because data is missing */
+    uint8_t cond[RULES_MAX_CONDITIONS]; /* status of each condition */
+    uint8_t test[RULES_MAX_TESTS];      /* status of each condition test evaluated */
+    struct rules_item_result item[RULES_MAX_ITEMS];                 /* each item */
     int16_t group_lo[RULES_MAX_GROUPS], group_hi[RULES_MAX_GROUPS]; /* group totals */
-    bool group_missing[RULES_MAX_GROUPS];      /* a group range includes missing data */
-    struct rules_value m[RULES_MAX_MEASURES];  /* every measure */
-    uint64_t notes;                            /* provisional notes raised (bit per note) */
+    bool group_missing[RULES_MAX_GROUPS];     /* a group range includes missing data */
+    struct rules_value m[RULES_MAX_MEASURES]; /* every measure */
+    uint64_t notes;                           /* provisional notes raised (bit per note) */
 };
 
 /* Evaluates set s for record r in year (the data year), as of 31 December of that year.
@@ -449,8 +448,8 @@ int rules_test_threshold(const struct rules_set *s, const struct rules_result *r
 int rules_test_status(const struct rules_set *s, const struct rules_result *res, int t);
 /* Lists the (field, year) pairs measure m needed but r lacks, at most cap; returns the
  * count. year is 0 for identity fields. */
-int rules_measure_missing(const struct rules_set *s, int m, const struct rules_record *r,
-                          int year, int *fields, int *years, int cap);
+int rules_measure_missing(const struct rules_set *s, int m, const struct rules_record *r, int year,
+                          int *fields, int *years, int cap);
 
 /* ---------------------------------------------------------------- gap analysis */
 
@@ -460,9 +459,9 @@ int rules_measure_missing(const struct rules_set *s, int m, const struct rules_r
 
 /* One change to the record: add delta to field in year (the field's unit). */
 struct rules_change {
-    int16_t field;  /* the lever field (yearly) */
-    int32_t year;   /* the year changed */
-    int64_t delta;  /* how much to add (> 0) */
+    int16_t field; /* the lever field (yearly) */
+    int32_t year;  /* the year changed */
+    int64_t delta; /* how much to add (> 0) */
 };
 
 /* What one gap is about. */
@@ -474,26 +473,26 @@ enum rules_gkind {
 
 /* One gap: the smallest change that fixes a condition / reaches a bracket / passes. */
 struct rules_gap {
-    uint8_t kind;             /* enum rules_gkind */
-    int8_t cond;              /* RULES_G_CONDITION: the condition */
-    int8_t item;              /* RULES_G_ITEM: the item */
-    int16_t bracket;          /* RULES_G_ITEM: the bracket reached */
-    int16_t points_gain;      /* RULES_G_ITEM: points gained */
-    bool fixable;             /* money/people changes fix it (else see text) */
-    bool needs_data;          /* missing data must be supplied first */
-    int32_t wait_days;        /* a time requirement (registration age, niche years), or 0 */
-    uint8_t n_changes;        /* changes */
+    uint8_t kind;        /* enum rules_gkind */
+    int8_t cond;         /* RULES_G_CONDITION: the condition */
+    int8_t item;         /* RULES_G_ITEM: the item */
+    int16_t bracket;     /* RULES_G_ITEM: the bracket reached */
+    int16_t points_gain; /* RULES_G_ITEM: points gained */
+    bool fixable;        /* money/people changes fix it (else see text) */
+    bool needs_data;     /* missing data must be supplied first */
+    int32_t wait_days;   /* a time requirement (registration age, niche years), or 0 */
+    uint8_t n_changes;   /* changes */
     struct rules_change changes[RULES_MAX_CHANGES]; /* the changes (levers only) */
-    int64_t money_fen;        /* total money added by the changes */
-    int64_t persons;          /* total persons added by the changes */
-    uint8_t reaches;          /* RULES_G_COMBINED: verdict after applying (enum rules_status) */
-    char zh[RULES_TEXT_MAX];  /* Chinese text */
-    char en[RULES_TEXT_MAX];  /* English text */
+    int64_t money_fen;                              /* total money added by the changes */
+    int64_t persons;                                /* total persons added by the changes */
+    uint8_t reaches;         /* RULES_G_COMBINED: verdict after applying (enum rules_status) */
+    char zh[RULES_TEXT_MAX]; /* Chinese text */
+    char en[RULES_TEXT_MAX]; /* English text */
 };
 
 /* All gaps of one evaluation. */
 struct rules_gaps {
-    int n;                             /* number of gaps */
+    int n;                              /* number of gaps */
     struct rules_gap g[RULES_MAX_GAPS]; /* condition gaps, item gaps, then the combined one */
 };
 

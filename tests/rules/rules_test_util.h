@@ -145,20 +145,20 @@ static __attribute__((unused)) const struct rules_item_result *tu_item_res(const
 }
 
 /* Asserts item id scored exactly points (not a range). */
-#define tu_assert_points(id, points)                                                           \
-    do {                                                                                       \
-        const struct rules_item_result *ir_ = tu_item_res(id);                                 \
-        assert_int_equal(ir_->status, RULES_I_SCORED);                                         \
-        assert_int_equal(ir_->lo, (points));                                                   \
-        assert_int_equal(ir_->hi, (points));                                                   \
+#define tu_assert_points(id, points)                                                               \
+    do {                                                                                           \
+        const struct rules_item_result *ir_ = tu_item_res(id);                                     \
+        assert_int_equal(ir_->status, RULES_I_SCORED);                                             \
+        assert_int_equal(ir_->lo, (points));                                                       \
+        assert_int_equal(ir_->hi, (points));                                                       \
     } while (0)
 
 /* Asserts item id's range is [lo, hi]. */
-#define tu_assert_range(id, l, h)                                                              \
-    do {                                                                                       \
-        const struct rules_item_result *ir_ = tu_item_res(id);                                 \
-        assert_int_equal(ir_->lo, (l));                                                        \
-        assert_int_equal(ir_->hi, (h));                                                        \
+#define tu_assert_range(id, l, h)                                                                  \
+    do {                                                                                           \
+        const struct rules_item_result *ir_ = tu_item_res(id);                                     \
+        assert_int_equal(ir_->lo, (l));                                                            \
+        assert_int_equal(ir_->hi, (h));                                                            \
     } while (0)
 
 /* 1 when the provisional note id of the last evaluation's set was raised. */
@@ -192,7 +192,7 @@ static __attribute__((unused)) const struct rules_gap *tu_gap_combined(void)
 }
 
 /* Money helpers: 万元 and 元 in 分. */
-#define WAN(x) ((int64_t)(x) * 1000000LL)
-#define YUAN(x) ((int64_t)(x) * 100LL)
+#define WAN(x) ((int64_t)(x)*1000000LL)
+#define YUAN(x) ((int64_t)(x)*100LL)
 
 #endif

@@ -115,7 +115,8 @@ static void test_malformed_sets_rejected(void **state)
     assert_int_equal(parse_set(t, &s, err, sizeof(err)), 0);
     rules_set_free(s);
     assert_rejected("{not json", "line 1");
-    mini(t, sizeof(t), "{\"measure\":\"rd\",\"edge\":\"以上\",\"value\":\"100万元\"}", ",\"extra\":1");
+    mini(t, sizeof(t), "{\"measure\":\"rd\",\"edge\":\"以上\",\"value\":\"100万元\"}",
+         ",\"extra\":1");
     assert_rejected(t, "unknown member \"extra\"");
     mini(t, sizeof(t), "{\"measure\":\"rd\",\"edge\":\"以上\",\"value\":\"4%\"}", "");
     assert_rejected(t, "does not fit the measure's unit");
@@ -165,8 +166,9 @@ static void test_malformed_sets_rejected(void **state)
     snprintf(t2, sizeof(t2), "%.*s\"verdict\":\"d\"%s", (int)(v - t), t, v + 13);
     assert_rejected(t2, "unknown condition \"d\"");
     char *cl = strstr(t, "]}],");
-    snprintf(t2, sizeof(t2), "%.*s]},{\"id\":\"d\",\"label_zh\":\"d\",\"label_en\":\"d\","
-                             "\"manual\":true}],%s",
+    snprintf(t2, sizeof(t2),
+             "%.*s]},{\"id\":\"d\",\"label_zh\":\"d\",\"label_en\":\"d\","
+             "\"manual\":true}],%s",
              (int)(cl - t), t, cl + 4);
     assert_rejected(t2, "condition \"d\" is never used");
     /* family/id mismatch, bad dates */
@@ -446,9 +448,9 @@ static void test_output_shape(void **state)
     json_t *o = json_loads(buf_str(&b), JSON_REJECT_DUPLICATES, &jerr);
     if (!o)
         fail_msg("output is not JSON: %s\n%s", jerr.text, buf_str(&b));
-    static const char *const members[] = {"uscc", "rule", "year", "verdict", "score_min",
-                                          "score_max", "conditions", "items", "gaps",
-                                          "provisional"};
+    static const char *const members[] = {"uscc",      "rule",       "year",       "verdict",
+                                          "score_min", "score_max",  "conditions", "items",
+                                          "gaps",      "provisional"};
     for (size_t i = 0; i < sizeof(members) / sizeof(*members); i++)
         assert_non_null(json_object_get(o, members[i]));
     assert_string_equal(json_string_value(json_object_get(o, "rule")), "hnte-2016");

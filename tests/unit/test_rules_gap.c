@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "../rules/rules_test_util.h"
+#include "core/utf8.h"
 
 #define Y 2024
 
@@ -328,16 +329,14 @@ static void random_firm(void)
     snprintf(date, sizeof(date), "%04d-%02d-15", (int)between(2005, 2024), (int)between(1, 12));
     tu_registered(date);
     static const int bools[] = {
-        RULES_F_HAS_VALID_HNTE,          RULES_F_NATIONAL_AWARD_TOP3_5Y,
-        RULES_F_PROVINCIAL_AWARD_TOP3_3Y, RULES_F_SCI_AWARD_3Y,
-        RULES_F_PROVINCIAL_RD_INSTITUTION, RULES_F_LED_STANDARD_5Y,
-        RULES_F_HAS_IP_TITLE,            RULES_F_NATIONAL_AWARD_TOP5_3Y,
-        RULES_F_MAKER_CHINA_TOP500_3Y};
+        RULES_F_HAS_VALID_HNTE, RULES_F_NATIONAL_AWARD_TOP3_5Y,    RULES_F_PROVINCIAL_AWARD_TOP3_3Y,
+        RULES_F_SCI_AWARD_3Y,   RULES_F_PROVINCIAL_RD_INSTITUTION, RULES_F_LED_STANDARD_5Y,
+        RULES_F_HAS_IP_TITLE,   RULES_F_NATIONAL_AWARD_TOP5_3Y,    RULES_F_MAKER_CHINA_TOP500_3Y};
     for (size_t i = 0; i < sizeof(bools) / sizeof(*bools); i++)
         tu_id(bools[i], between(0, 9) == 0);
-    static const int good[] = {RULES_F_NO_MAJOR_INCIDENT, RULES_F_NOT_ON_ABNORMAL_LIST,
+    static const int good[] = {RULES_F_NO_MAJOR_INCIDENT,       RULES_F_NOT_ON_ABNORMAL_LIST,
                                RULES_F_NOT_RESTRICTED_INDUSTRY, RULES_F_MAINLAND,
-                               RULES_F_HIGHTECH_FIELD, RULES_F_STRATEGIC_EMERGING,
+                               RULES_F_HIGHTECH_FIELD,          RULES_F_STRATEGIC_EMERGING,
                                RULES_F_HAS_VALID_TECH_INNOV_SME};
     for (size_t i = 0; i < sizeof(good) / sizeof(*good); i++)
         tu_id(good[i], between(0, 9) != 0);
@@ -397,6 +396,9 @@ static void test_gap_property(void **state)
             rules_gaps(s, &tu_rec, &tu_res, &tu_gaps);
             for (int i = 0; i < tu_gaps.n; i++) {
                 const struct rules_gap *g = &tu_gaps.g[i];
+                /* texts are valid UTF-8 even when cut at RULES_TEXT_MAX */
+                assert_true(utf8_valid(g->zh, strlen(g->zh)));
+                assert_true(utf8_valid(g->en, strlen(g->en)));
                 if (!g->fixable)
                     continue;
                 if (g->kind == RULES_G_COMBINED) {
@@ -427,8 +429,8 @@ static void test_gap_property(void **state)
                 for (int k = 0; k < g->n_changes; k++) {
                     try_gap(s, g, k);
                     if (try_res.cond[g->cond] == RULES_MET)
-                        fail_msg("firm %d %s/%s: change %d is not minimal: %s", firm, s->id,
-                                 cd->id, k, g->zh);
+                        fail_msg("firm %d %s/%s: change %d is not minimal: %s", firm, s->id, cd->id,
+                                 k, g->zh);
                 }
             }
         }
@@ -438,18 +440,36 @@ static void test_gap_property(void **state)
     assert_true(n_cond > 100 && n_score > 20 && n_item > 50 && n_comb > 20);
 }
 
+/* The fuzzer's find: a long combined text is cut on a character boundary. */
+static void test_text_truncation_utf8(void **state)
+{
+    (void)state;
+    /* srdi-2026 with no R&D and nothing else known: the combined text lists the long
+     * labels of every condition that needs data */
+    tu_reset();
+    tu_y(Y - 1, RULES_F_RD_EXPENSE, 0);
+    tu_y(Y, RULES_F_RD_EXPENSE, 0);
+    tu_eval("srdi-2026", Y);
+    assert_int_equal(tu_res.verdict, RULES_NOT_MET);
+    const struct rules_gap *all = tu_gap_combined();
+    assert_non_null(all);
+    printf("# combined text: %zu bytes\n", strlen(all->zh));
+    assert_true(strlen(all->zh) >= RULES_TEXT_MAX - 4); /* it was cut */
+    for (int i = 0; i < tu_gaps.n; i++) {
+        assert_true(strlen(tu_gaps.g[i].zh) < RULES_TEXT_MAX);
+        assert_true(utf8_valid(tu_gaps.g[i].zh, strlen(tu_gaps.g[i].zh)));
+        assert_true(utf8_valid(tu_gaps.g[i].en, strlen(tu_gaps.g[i].en)));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rd_ratio_example),
-        cmocka_unit_test(test_tech_staff_example),
-        cmocka_unit_test(test_debt_ratio_lever),
-        cmocka_unit_test(test_wait_gaps),
-        cmocka_unit_test(test_blocked_and_missing),
-        cmocka_unit_test(test_no_gaps_unless_fail),
-        cmocka_unit_test(test_combined_tsme),
-        cmocka_unit_test(test_combined_containment),
-        cmocka_unit_test(test_gap_property),
+        cmocka_unit_test(test_rd_ratio_example),    cmocka_unit_test(test_tech_staff_example),
+        cmocka_unit_test(test_debt_ratio_lever),    cmocka_unit_test(test_wait_gaps),
+        cmocka_unit_test(test_blocked_and_missing), cmocka_unit_test(test_no_gaps_unless_fail),
+        cmocka_unit_test(test_combined_tsme),       cmocka_unit_test(test_combined_containment),
+        cmocka_unit_test(test_gap_property),        cmocka_unit_test(test_text_truncation_utf8),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }

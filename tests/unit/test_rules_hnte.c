@@ -71,8 +71,14 @@ static void test_rd_band_edges(void **state)
     static const struct {
         int64_t sales;
         int pct;
-    } b[] = {{WAN(5000) - 1, 5}, {WAN(5000), 5},      {WAN(5000) + 1, 4}, {WAN(20000) - 1, 4},
-             {WAN(20000), 4},    {WAN(20000) + 1, 3}, {0, 5},             {WAN(1000000), 3}};
+    } b[] = {{WAN(5000) - 1, 5},
+             {WAN(5000), 5},
+             {WAN(5000) + 1, 4},
+             {WAN(20000) - 1, 4},
+             {WAN(20000), 4},
+             {WAN(20000) + 1, 3},
+             {0, 5},
+             {WAN(1000000), 3}};
     for (size_t i = 0; i < sizeof(b) / sizeof(*b); i++) {
         tu_y(Y, RULES_F_SALES_REVENUE, b[i].sales);
         tu_eval("hnte-2016", Y);
@@ -211,9 +217,9 @@ static void test_growth_bracket_edges(void **state)
 {
     (void)state;
     static const struct {
-        int64_t v3;         /* third-year value giving the edge (v1 = v2 = 10^8) */
-        int lo, hi;         /* range at the edge */
-        int blo, bhi;       /* one 分 below */
+        int64_t v3;                    /* third-year value giving the edge (v1 = v2 = 10^8) */
+        int lo, hi;                    /* range at the edge */
+        int blo, bhi;                  /* one 分 below */
     } e[] = {{170000000, 9, 10, 7, 8}, /* 35% */
              {150000000, 7, 8, 5, 6},  /* 25% */
              {130000000, 5, 6, 3, 4},  /* 15% */
@@ -420,14 +426,10 @@ static void test_innovation_above_70(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rd_band_edges),
-        cmocka_unit_test(test_rd_window),
-        cmocka_unit_test(test_condition_edges),
-        cmocka_unit_test(test_growth_bracket_edges),
-        cmocka_unit_test(test_growth_edge_cases),
-        cmocka_unit_test(test_net_asset_growth),
-        cmocka_unit_test(test_conversion_edges),
-        cmocka_unit_test(test_ip_items),
+        cmocka_unit_test(test_rd_band_edges),       cmocka_unit_test(test_rd_window),
+        cmocka_unit_test(test_condition_edges),     cmocka_unit_test(test_growth_bracket_edges),
+        cmocka_unit_test(test_growth_edge_cases),   cmocka_unit_test(test_net_asset_growth),
+        cmocka_unit_test(test_conversion_edges),    cmocka_unit_test(test_ip_items),
         cmocka_unit_test(test_innovation_above_70),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);

@@ -30,7 +30,7 @@ static void innov_firm(void)
     tu_y(Y, RULES_F_OPERATING_REVENUE, WAN(10000));    /* 92% main business */
     tu_y(Y, RULES_F_RD_EXPENSE, WAN(500));             /* 5% */
     tu_y(Y, RULES_F_TOTAL_ASSETS, WAN(10000));
-    tu_y(Y, RULES_F_TOTAL_LIABILITIES, WAN(4000));     /* 40% */
+    tu_y(Y, RULES_F_TOTAL_LIABILITIES, WAN(4000)); /* 40% */
     tu_y(Y, RULES_F_IP_CLASS1, 1);
     tu_y(Y, RULES_F_IP_CLASS1_SELF, 1);
     tu_y(Y, RULES_F_IP_CLASS1_HIGH, 1);
@@ -190,8 +190,8 @@ static void test_group_minimums(void **state)
 static void test_direct(void **state)
 {
     (void)state;
-    static const int quals[] = {RULES_F_SCI_AWARD_3Y, RULES_F_HAS_VALID_HNTE,
-                                RULES_F_HAS_IP_TITLE, RULES_F_PROVINCIAL_RD_INSTITUTION};
+    static const int quals[] = {RULES_F_SCI_AWARD_3Y, RULES_F_HAS_VALID_HNTE, RULES_F_HAS_IP_TITLE,
+                                RULES_F_PROVINCIAL_RD_INSTITUTION};
     for (size_t i = 0; i < 4; i++) {
         innov_firm();
         tu_y(Y, RULES_F_RD_EXPENSE, 0);

@@ -70,7 +70,10 @@ static void test_rd_sales_edges(void **state)
     static const struct {
         int64_t at;
         int pts, below;
-    } e[] = {{WAN(600), 50, 40}, {WAN(500), 40, 30}, {WAN(400), 30, 20}, {WAN(300), 20, 10},
+    } e[] = {{WAN(600), 50, 40},
+             {WAN(500), 40, 30},
+             {WAN(400), 30, 20},
+             {WAN(300), 20, 10},
              {WAN(200), 10, 0}};
     good_firm();
     tu_y(Y, RULES_F_COST_EXPENSE_TOTAL, WAN(1000000)); /* ratio (2) below 10%: 0 points */
@@ -97,7 +100,10 @@ static void test_rd_cost_edges(void **state)
     static const struct {
         int64_t at;
         int pts, below;
-    } e[] = {{WAN(3000), 50, 40}, {WAN(2500), 40, 30}, {WAN(2000), 30, 20}, {WAN(1500), 20, 10},
+    } e[] = {{WAN(3000), 50, 40},
+             {WAN(2500), 40, 30},
+             {WAN(2000), 30, 20},
+             {WAN(1500), 20, 10},
              {WAN(1000), 10, 0}};
     good_firm();
     tu_y(Y, RULES_F_COST_EXPENSE_TOTAL, WAN(10000));
@@ -124,7 +130,7 @@ static void test_rd_better_of_two(void **state)
     (void)state;
     good_firm();
     tu_y(Y, RULES_F_SALES_REVENUE, WAN(10000));
-    tu_y(Y, RULES_F_RD_EXPENSE, WAN(300));        /* (1) 3%: 20 */
+    tu_y(Y, RULES_F_RD_EXPENSE, WAN(300));          /* (1) 3%: 20 */
     tu_y(Y, RULES_F_COST_EXPENSE_TOTAL, WAN(1200)); /* (2) 25%: 40 */
     tu_eval("tsme-2017", Y);
     tu_assert_points("rd_input", 40);
@@ -177,10 +183,10 @@ static void test_pass_rule(void **state)
     (void)state;
     good_firm();
     tu_y(Y, RULES_F_EMPLOYEES, 500);
-    tu_y(Y, RULES_F_TECH_STAFF, 150);                /* A 20 */
-    tu_y(Y, RULES_F_RD_EXPENSE, WAN(500));           /* (1) 5%: 40 */
+    tu_y(Y, RULES_F_TECH_STAFF, 150);                 /* A 20 */
+    tu_y(Y, RULES_F_RD_EXPENSE, WAN(500));            /* (1) 5%: 40 */
     tu_y(Y, RULES_F_COST_EXPENSE_TOTAL, WAN(100000)); /* (2) 0 */
-    tu_y(Y, RULES_F_IP_CLASS1, 0);                   /* C 0 */
+    tu_y(Y, RULES_F_IP_CLASS1, 0);                    /* C 0 */
     tu_eval("tsme-2017", Y);
     assert_int_equal(tu_res.score_lo, 60);
     assert_int_equal(tu_res.verdict, RULES_MET);
