@@ -194,6 +194,7 @@ static double median(double *v, int n)
     return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
 }
 
+/* Generates the firms, times the engine and the baseline per rule set, prints the table. */
 int main(int argc, char **argv)
 {
     int firms = 250000, runs = 5;

@@ -838,6 +838,10 @@ static void test_text(const struct rules_set *s, const struct rules_record *r,
         tb_printf(en, "cannot be met by adding spending or staff");
         return;
     }
+    if (f->ch[0].year != res->year) { /* e.g. "each of the last two years": the year before */
+        tb_printf(zh, "%d年", f->ch[0].year);
+        tb_printf(en, "in %d, ", f->ch[0].year);
+    }
     amount_text(&f->ch[0], zh, en);
 }
 
@@ -1027,9 +1031,9 @@ static void combined_text(const struct rules_set *s, const struct rules_gaps *ou
         }
     }
     static const char *const zh_after[] = {"达标", "仍不达标", "结果未知（缺少数据）",
-                                           "取决于专家评价"};
+                                           "取决于专家评价或人工审核"};
     static const char *const en_after[] = {"passes", "still fails", "unknown (data missing)",
-                                           "depends on the expert-scored items"};
+                                           "depends on expert scoring or a manual review"};
     tb_printf(&zh, "。按上述调整后重新评价：%s", zh_after[g->reaches]);
     tb_printf(&en, ". Re-evaluated with these changes: %s", en_after[g->reaches]);
 }

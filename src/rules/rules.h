@@ -330,19 +330,27 @@ struct rules_set {
     bool pre_assessment;                /* verdicts are a pre-assessment (HNTE) */
     bool scored;                        /* has scored items (score_min/max are not null) */
     int8_t set_note;                    /* provisional note for the whole set, or -1 */
-    uint8_t n_measures, n_conditions, n_items, n_alts, n_groups, n_notes, n_nodes, n_bands;
-    uint16_t n_tests, n_brackets;
-    struct rules_measure measures[RULES_MAX_MEASURES];
-    struct rules_test tests[RULES_MAX_TESTS];
-    struct rules_band bands[RULES_MAX_BANDS];
-    struct rules_condition conditions[RULES_MAX_CONDITIONS];
-    struct rules_item items[RULES_MAX_ITEMS];
-    struct rules_alt alts[RULES_MAX_ALTS];
-    struct rules_bracket brackets[RULES_MAX_BRACKETS];
-    struct rules_group groups[RULES_MAX_GROUPS];
-    struct rules_note notes[RULES_MAX_NOTES];
-    struct rules_node nodes[RULES_MAX_NODES]; /* nodes[0] is the root */
-    int64_t unit_cost_fen[RULES_N_FIELDS];    /* gap ranking cost of one unit of each field */
+    uint8_t n_measures;                 /* measures used */
+    uint8_t n_conditions;               /* conditions used */
+    uint8_t n_items;                    /* scored items used */
+    uint8_t n_alts;                     /* alternatives used (all items together) */
+    uint8_t n_groups;                   /* groups used */
+    uint8_t n_notes;                    /* notes used */
+    uint8_t n_nodes;                    /* verdict-expression nodes used */
+    uint8_t n_bands;                    /* band tables used */
+    uint16_t n_tests;                   /* tests used (conditions and brackets together) */
+    uint16_t n_brackets;                /* brackets used (all alternatives together) */
+    struct rules_measure measures[RULES_MAX_MEASURES];       /* the measures, in file order */
+    struct rules_test tests[RULES_MAX_TESTS];                /* every test */
+    struct rules_band bands[RULES_MAX_BANDS];                /* band tables of tests */
+    struct rules_condition conditions[RULES_MAX_CONDITIONS]; /* the conditions, in file order */
+    struct rules_item items[RULES_MAX_ITEMS];                /* the scored items */
+    struct rules_alt alts[RULES_MAX_ALTS];                   /* the items' alternatives */
+    struct rules_bracket brackets[RULES_MAX_BRACKETS];       /* the alternatives' brackets */
+    struct rules_group groups[RULES_MAX_GROUPS];             /* the item groups */
+    struct rules_note notes[RULES_MAX_NOTES];                /* the provisional notes */
+    struct rules_node nodes[RULES_MAX_NODES];                /* nodes[0] is the root */
+    int64_t unit_cost_fen[RULES_N_FIELDS]; /* gap ranking cost of one unit of each field */
 };
 
 /* Parses and validates one rule-set file. On success *out is a new set the caller frees

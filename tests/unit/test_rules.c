@@ -460,6 +460,7 @@ static void test_output_shape(void **state)
     buf_free(&b);
 }
 
+/* Runs the tests with the embedded rule sets loaded once. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

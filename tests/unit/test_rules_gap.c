@@ -308,6 +308,7 @@ static void test_combined_containment(void **state)
 
 /* A small deterministic generator (xorshift64*). */
 static uint64_t rng = 88172645463325252ull;
+/* The next pseudo-random number. */
 static uint64_t next(void)
 {
     rng ^= rng >> 12;
@@ -462,6 +463,7 @@ static void test_text_truncation_utf8(void **state)
     }
 }
 
+/* Runs the tests with the embedded rule sets loaded once. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

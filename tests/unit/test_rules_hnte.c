@@ -423,6 +423,7 @@ static void test_innovation_above_70(void **state)
     assert_int_equal(tu_res.verdict, RULES_UNCERTAIN);
 }
 
+/* Runs the tests with the embedded rule sets loaded once. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

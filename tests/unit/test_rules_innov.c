@@ -288,6 +288,7 @@ static void test_srdi_2022(void **state)
     assert_int_equal(tu_cond_status("c2_rd"), RULES_NOT_MET);
 }
 
+/* Runs the tests with the embedded rule sets loaded once. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

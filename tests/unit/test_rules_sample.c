@@ -94,6 +94,7 @@ static void test_sample_verdicts(void **state)
     assert_int_equal(n_checks, 13);
 }
 
+/* Runs the tests with the embedded rule sets loaded once. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

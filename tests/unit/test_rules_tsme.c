@@ -295,6 +295,7 @@ static void test_uses_evaluated_year(void **state)
     assert_int_equal(tu_cond_status("c2_size"), RULES_NOT_MET);
 }
 
+/* Runs the tests with the embedded rule sets loaded once. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {
