@@ -166,7 +166,8 @@ int main(int argc, char **argv)
         *eq = '\0';
         walk(argv[i], eq + 1);
     }
-    qsort(entries, n_entries, sizeof(*entries), cmp);
+    if (n_entries)
+        qsort(entries, n_entries, sizeof(*entries), cmp);
 
     char tmp[4096];
     snprintf(tmp, sizeof(tmp), "%s.tmp", out);
