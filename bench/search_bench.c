@@ -161,6 +161,7 @@ struct qset {
     const char *name; /* label */
     char **q;         /* texts (malloc'd) */
     int n;            /* count */
+    double *ms;       /* our pruned latency of each query (malloc'd), for the ratios */
 };
 
 /* Demand-length queries: random real sentences up to a length of 50–300 characters. */
@@ -248,12 +249,12 @@ static struct lat summarise(double *ms, int n)
 /* Prints one latency row. */
 static void print_lat(const char *engine, const char *set, struct lat l)
 {
-    printf("  %-26s %-24s n=%-4d p50 %9.3f ms  p99 %9.3f ms  mean %9.3f ms  max %9.3f ms\n",
-           engine, set, l.n, l.p50, l.p99, l.mean, l.max);
+    printf("  %-26s %-24s n=%-4d p50 %9.3f ms  p99 %9.3f ms  mean %9.3f ms  max %9.3f ms\n", engine,
+           set, l.n, l.p50, l.p99, l.mean, l.max);
 }
 
 /* Times our matcher over a query set (one warm-up pass, then the measured one). */
-static struct lat time_match(const struct match_index *ix, const struct qset *qs, bool exhaustive,
+static struct lat time_match(const struct match_index *ix, struct qset *qs, bool exhaustive,
                              double *avg_terms)
 {
     struct match_ctx *c = match_ctx_new(ix);
@@ -286,13 +287,18 @@ static struct lat time_match(const struct match_index *ix, const struct qset *qs
             }
         }
     *avg_terms = (double)terms / qs->n;
+    if (!exhaustive) {
+        free(qs->ms);
+        qs->ms = xmalloc((size_t)qs->n * sizeof(*qs->ms));
+        memcpy(qs->ms, ms, (size_t)qs->n * sizeof(*ms));
+    }
     if (!exhaustive)
         printf("  work per query (%s): postings %.0f, accumulated %.0f (%.1f%%), candidates %.0f, "
                "probes %.0f, windows skipped %.0f of %.0f\n",
                qs->name, (double)sum.postings / qs->n, (double)sum.scored / qs->n,
-               sum.postings ? 100.0 * sum.scored / sum.postings : 0,
-               (double)sum.candidates / qs->n, (double)sum.probes / qs->n,
-               (double)sum.windows_skipped / qs->n, (double)sum.windows / qs->n);
+               sum.postings ? 100.0 * sum.scored / sum.postings : 0, (double)sum.candidates / qs->n,
+               (double)sum.probes / qs->n, (double)sum.windows_skipped / qs->n,
+               (double)sum.windows / qs->n);
     struct lat l = summarise(ms, qs->n);
     free(ms);
     match_ctx_free(c);
@@ -369,9 +375,9 @@ static struct db *build_fts(const struct pool *p, uint64_t seed, uint32_t n_docs
     int rc = db_begin(db);
     for (uint32_t i = 0; i < n_docs && !rc; i++) {
         gen_doc(p, seed, i, &g);
-        rc = db_run(db_query(db, "INSERT INTO d(rowid, title, keywords, abstract) VALUES(?,?,?,?)",
-                             "isss", (int64_t)i + 1, g.title, buf_str(&g.kw),
-                             buf_str(&g.abstract)));
+        rc =
+            db_run(db_query(db, "INSERT INTO d(rowid, title, keywords, abstract) VALUES(?,?,?,?)",
+                            "isss", (int64_t)i + 1, g.title, buf_str(&g.kw), buf_str(&g.abstract)));
         if (!rc && (i + 1) % 20000 == 0) {
             rc = db_commit(db);
             if (!rc)
@@ -430,6 +436,7 @@ static struct lat time_fts(struct db *db, const struct qset *qs, int trigram, in
     return l;
 }
 
+/* Parses the options, builds our index and the FTS5 tables, and prints the report. */
 int main(int argc, char **argv)
 {
     uint32_t n_docs = 1000000, fts_docs = 0;
@@ -446,16 +453,36 @@ int main(int argc, char **argv)
     int c;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
         switch (c) {
-        case 'n': n_docs = (uint32_t)strtoul(optarg, NULL, 10); break;
-        case 'q': n_queries = atoi(optarg); break;
-        case 'f': fts_docs = (uint32_t)strtoul(optarg, NULL, 10); break;
-        case 'F': fts_queries = atoi(optarg); break;
-        case 'x': no_fts = 1; break;
-        case 'T': no_tri = 1; break;
-        case 's': seed = strtoull(optarg, NULL, 10); break;
-        case 't': tmp = optarg; break;
-        case 'd': demands = optarg; break;
-        case 'k': keep = 1; break;
+        case 'n':
+            n_docs = (uint32_t)strtoul(optarg, NULL, 10);
+            break;
+        case 'q':
+            n_queries = atoi(optarg);
+            break;
+        case 'f':
+            fts_docs = (uint32_t)strtoul(optarg, NULL, 10);
+            break;
+        case 'F':
+            fts_queries = atoi(optarg);
+            break;
+        case 'x':
+            no_fts = 1;
+            break;
+        case 'T':
+            no_tri = 1;
+            break;
+        case 's':
+            seed = strtoull(optarg, NULL, 10);
+            break;
+        case 't':
+            tmp = optarg;
+            break;
+        case 'd':
+            demands = optarg;
+            break;
+        case 'k':
+            keep = 1;
+            break;
         default:
             fprintf(stderr, "usage: search_bench [--docs N] [--queries N] [--fts-docs N] "
                             "[--fts-queries N] [--no-fts] [--no-trigram] [--seed S] [--tmp DIR] "
@@ -524,11 +551,12 @@ int main(int argc, char **argv)
     printf("match memory: index %.0f MiB; process RSS %.0f MiB (+%.0f MiB), peak RSS %.0f MiB\n\n",
            st.bytes / 1048576.0, proc_mib("VmRSS"), proc_mib("VmRSS") - rss0, proc_mib("VmHWM"));
 
-    struct lat ours[2], full[2], fk[2] = {{0}}, ft[2] = {{0}};
+    struct lat ours[2], all[2], full[2], fk[2] = {{0}}, ft[2] = {{0}};
     double terms[2], tk[2] = {0}, tt[2] = {0};
     printf("latency (warm; ours: 2nd pass of every query):\n");
     for (int s = 0; s < n_sets; s++) {
         ours[s] = time_match(ix, &sets[s], false, &terms[s]);
+        all[s] = ours[s];
         full[s] = time_match(ix, &sets[s], true, &terms[s]);
         print_lat("match (MaxScore)", sets[s].name, ours[s]);
         print_lat("match (exhaustive)", sets[s].name, full[s]);
@@ -571,9 +599,17 @@ int main(int argc, char **argv)
                 unlink(side);
             }
         }
-        printf("\nratios (FTS5 / ours, same queries%s):\n",
+        printf("\nratios (FTS5 / ours, on the same %d queries of each set%s):\n", fts_queries,
                fts_docs == n_docs ? "" : "; FTS5 on fewer documents");
         for (int s = 0; s < n_sets; s++) {
+            /* Ours on exactly the queries FTS5 ran. */
+            int m = sets[s].n < fts_queries ? sets[s].n : fts_queries;
+            double *sub = xmalloc((size_t)m * sizeof(*sub));
+            memcpy(sub, sets[s].ms, (size_t)m * sizeof(*sub));
+            ours[s] = summarise(sub, m);
+            free(sub);
+            printf("  ours    %-24s p50 %8.3f ms  p99 %8.3f ms (those %d queries)\n", sets[s].name,
+                   ours[s].p50, ours[s].p99, m);
             if (fk[s].n)
                 printf("  kc_cjk  %-24s p50 %8.1fx  p99 %8.1fx  (FTS5 terms/query %.0f)\n",
                        sets[s].name, fk[s].p50 / ours[s].p50, fk[s].p99 / ours[s].p99, tk[s]);
@@ -582,9 +618,10 @@ int main(int argc, char **argv)
                        sets[s].name, ft[s].p50 / ours[s].p50, ft[s].p99 / ours[s].p99, tt[s]);
         }
     }
-    printf("\ngoal at 1,000,000 docs: p50 <= 5 ms, p99 <= 20 ms (ours, %u docs:", n_docs);
+    printf("\ngoal at 1,000,000 docs: p50 <= 5 ms, p99 <= 20 ms (ours, %u docs, all queries:",
+           n_docs);
     for (int s = 0; s < n_sets; s++)
-        printf(" %s p50 %.2f / p99 %.2f ms%s", sets[s].name, ours[s].p50, ours[s].p99,
+        printf(" %s p50 %.2f / p99 %.2f ms%s", sets[s].name, all[s].p50, all[s].p99,
                s + 1 < n_sets ? ";" : ")\n");
     buf_free(&g.kw);
     buf_free(&g.abstract);
@@ -592,6 +629,7 @@ int main(int argc, char **argv)
         for (int i = 0; i < sets[s].n; i++)
             free(sets[s].q[i]);
         free(sets[s].q);
+        free(sets[s].ms);
     }
     for (size_t i = 0; i < pool.n_sent; i++)
         free(pool.sent[i]);

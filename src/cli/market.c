@@ -17,13 +17,13 @@
 
 /* Options of the market subcommands. */
 struct mopts {
-    const char *data;    /* data directory */
-    const char *demands; /* demands file (match) */
-    const char *corpus;  /* corpus file (match-eval), NULL = embedded */
-    const char *only;    /* protocol (match-eval) */
-    const char *split;   /* split (match-eval) */
-    int limit;           /* results per demand (match) */
-    int max_queries;     /* queries per protocol and split (match-eval) */
+    const char *data;           /* data directory */
+    const char *demands;        /* demands file (match) */
+    const char *corpus;         /* corpus file (match-eval), NULL = embedded */
+    const char *only;           /* protocol (match-eval) */
+    const char *split;          /* split (match-eval) */
+    int limit;                  /* results per demand (match) */
+    int max_queries;            /* queries per protocol and split (match-eval) */
     struct match_params params; /* ranking parameters (--param) */
 };
 
@@ -40,9 +40,9 @@ static int set_param(struct match_params *p, const char *kv)
         return -1;
     size_t n = (size_t)(eq - kv);
     struct {
-        const char *name;
-        double *d;
-        int *i;
+        const char *name; /* parameter name */
+        double *d;        /* where a real value goes, or NULL */
+        int *i;           /* where an integer value goes, or NULL */
     } tab[] = {
         {"k1", &p->k1, NULL},
         {"w_title", &p->w[MATCH_TITLE], NULL},
@@ -74,22 +74,36 @@ static int set_param(struct match_params *p, const char *kv)
 /* Parses the options after a market subcommand; returns 0, 1 for --help, -1 on error. */
 static int mparse(int argc, char **argv, struct mopts *o)
 {
-    static const struct option lo[] = {
-        {"data", required_argument, 0, 'd'},   {"demands", required_argument, 0, 'm'},
-        {"limit", required_argument, 0, 'k'},  {"corpus", required_argument, 0, 'c'},
-        {"only", required_argument, 0, 'o'},   {"split", required_argument, 0, 's'},
-        {"max-queries", required_argument, 0, 'q'}, {"param", required_argument, 0, 'p'},
-        {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+    static const struct option lo[] = {{"data", required_argument, 0, 'd'},
+                                       {"demands", required_argument, 0, 'm'},
+                                       {"limit", required_argument, 0, 'k'},
+                                       {"corpus", required_argument, 0, 'c'},
+                                       {"only", required_argument, 0, 'o'},
+                                       {"split", required_argument, 0, 's'},
+                                       {"max-queries", required_argument, 0, 'q'},
+                                       {"param", required_argument, 0, 'p'},
+                                       {"help", no_argument, 0, 'h'},
+                                       {0, 0, 0, 0}};
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
         char *end = NULL;
         switch (c) {
-        case 'd': o->data = optarg; break;
-        case 'm': o->demands = optarg; break;
-        case 'c': o->corpus = optarg; break;
-        case 'o': o->only = optarg; break;
-        case 's': o->split = optarg; break;
+        case 'd':
+            o->data = optarg;
+            break;
+        case 'm':
+            o->demands = optarg;
+            break;
+        case 'c':
+            o->corpus = optarg;
+            break;
+        case 'o':
+            o->only = optarg;
+            break;
+        case 's':
+            o->split = optarg;
+            break;
         case 'k':
             o->limit = (int)strtol(optarg, &end, 10);
             if (*end || o->limit < 1 || o->limit > 1000) {
@@ -97,15 +111,19 @@ static int mparse(int argc, char **argv, struct mopts *o)
                 return -1;
             }
             break;
-        case 'q': o->max_queries = atoi(optarg); break;
+        case 'q':
+            o->max_queries = atoi(optarg);
+            break;
         case 'p':
             if (set_param(&o->params, optarg) != 0) {
                 fprintf(stderr, "kechuang: bad --param %s\n", optarg);
                 return -1;
             }
             break;
-        case 'h': return 1;
-        default: return -1;
+        case 'h':
+            return 1;
+        default:
+            return -1;
         }
     }
     return 0;
@@ -123,6 +141,7 @@ static const char import_help[] =
     "Exit status: 0 all rows imported, 1 some rows rejected or the file unusable.\n"
     "The demo corpus is embedded as data/corpus/csl.jsonl in the source tree.\n";
 
+/* `kechuang import achievements`: imports FILE, prints row errors and the summary. */
 int market_cmd_import(int argc, char **argv, struct db *(*open_data)(const char *dir))
 {
     if (argc < 2 || strcmp(argv[1], "achievements") != 0) {
@@ -148,8 +167,10 @@ int market_cmd_import(int argc, char **argv, struct db *(*open_data)(const char 
         return 1;
     }
     if (rc == KC_ERR_INVALID && st.rows == 0 && st.errors == 0) {
-        fprintf(stderr, "kechuang import: %s: XLSX import is not available yet; use JSON "
-                        "Lines or CSV\n", file);
+        fprintf(stderr,
+                "kechuang import: %s: XLSX import is not available yet; use JSON "
+                "Lines or CSV\n",
+                file);
         return 1;
     }
     printf("{\"rows\":%lld,\"inserted\":%lld,\"updated\":%lld,\"unchanged\":%lld,"
@@ -177,8 +198,8 @@ static void jw_num4(struct jw *w, double v)
 
 /* Writes one result of a demand: ids, score and reasons (per-field text
  * contributions with their matched query spans, then the discipline signal). */
-static int write_result(struct jw *w, struct db *db, const struct match_index *ix,
-                        const char *text, const struct match_hit *h, bool disc_given)
+static int write_result(struct jw *w, struct db *db, const struct match_index *ix, const char *text,
+                        const struct match_hit *h, bool disc_given)
 {
     static const char *fields[MATCH_N_FIELDS] = {"title", "keywords", "abstract"};
     struct achievement_text at;
@@ -237,6 +258,7 @@ static const char match_help[] =
     "up to the score. K defaults to 10 (at most 1000). A bad line is reported on stderr\n"
     "as {\"line\", \"error\"} and skipped (exit status 1 at the end).\n";
 
+/* `kechuang match`: builds the index from the store, then answers each demand line. */
 int market_cmd_match(int argc, char **argv, struct db *(*open_data)(const char *dir))
 {
     struct mopts o = {.data = "./var", .limit = 10, .params = match_params_default()};
@@ -340,6 +362,7 @@ static const char eval_help[] =
     "b_title, b_keywords, b_abstract, qtf_cap, disc_bonus, disc_infer, disc_min_share,\n"
     "disc_vote_k, rerank_n. Needs no data directory (--data is accepted and ignored).\n";
 
+/* `kechuang match-eval`: loads the corpus and prints the evaluation. */
 int market_cmd_match_eval(int argc, char **argv)
 {
     struct mopts o = {.params = match_params_default()};

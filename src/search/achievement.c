@@ -26,25 +26,25 @@
 
 /* One validated row. Strings live in the import's arena. */
 struct row {
-    int64_t line;          /* source line (1-based) */
-    const char *ext_id;    /* source id */
-    const char *title;     /* title */
-    const char *abstract;  /* abstract ("" when absent) */
-    const char *keywords;  /* keywords as a compact JSON array */
+    int64_t line;           /* source line (1-based) */
+    const char *ext_id;     /* source id */
+    const char *title;      /* title */
+    const char *abstract;   /* abstract ("" when absent) */
+    const char *keywords;   /* keywords as a compact JSON array */
     const char *discipline; /* discipline or NULL */
 };
 
 /* Import state shared by both formats. */
 struct imp {
-    struct db *db;                      /* target */
-    FILE *errs;                         /* where row errors go, or NULL */
+    struct db *db;                       /* target */
+    FILE *errs;                          /* where row errors go, or NULL */
     struct achievement_import_stats *st; /* counters */
-    struct arena ar;                    /* per-row strings (freed per batch) */
-    int64_t now;                        /* timestamp for created_at/updated_at */
-    int in_batch;                       /* rows written in the open transaction */
-    char **seen;                        /* ids seen in this file: open-addressing set */
-    size_t seen_cap;                    /* its slots (a power of two) */
-    size_t seen_n;                      /* ids in it */
+    struct arena ar;                     /* per-row strings (freed per batch) */
+    int64_t now;                         /* timestamp for created_at/updated_at */
+    int in_batch;                        /* rows written in the open transaction */
+    char **seen;                         /* ids seen in this file: open-addressing set */
+    size_t seen_cap;                     /* its slots (a power of two) */
+    size_t seen_n;                       /* ids in it */
 };
 
 /* Prints one row error as a JSON line and counts it. field may be NULL. */
@@ -500,6 +500,8 @@ static int import_csv(struct imp *im, const char *data, size_t len)
     return rc;
 }
 
+/* Imports a buffer: detects the format, runs the row loop, commits the last batch
+ * (or rolls the open one back on a database error). */
 int achievement_import(struct db *db, const char *data, size_t len, enum achievement_format fmt,
                        FILE *errs, struct achievement_import_stats *st)
 {
@@ -532,6 +534,7 @@ static bool ends_with(const char *path, const char *suffix)
     return n >= m && strcasecmp(path + n - m, suffix) == 0;
 }
 
+/* Reads a whole file and imports it; the format comes from its extension. */
 int achievement_import_file(struct db *db, const char *path, FILE *errs,
                             struct achievement_import_stats *st)
 {
@@ -558,6 +561,7 @@ int achievement_import_file(struct db *db, const char *path, FILE *errs,
     return rc;
 }
 
+/* Streams the achievements table into a matcher build. */
 int achievement_index_build(struct db *db, const struct match_params *p, struct match_index **out)
 {
     struct db_stmt *st = db_prep(db, "SELECT id, title, keywords, abstract, discipline "
@@ -582,6 +586,7 @@ int achievement_index_build(struct db *db, const struct match_params *p, struct 
     return 0;
 }
 
+/* Loads one achievement's indexed texts (malloc'd copies) for explaining a match. */
 int achievement_text_load(struct db *db, int64_t id, struct achievement_text *t)
 {
     memset(t, 0, sizeof(*t));
@@ -603,6 +608,7 @@ int achievement_text_load(struct db *db, int64_t id, struct achievement_text *t)
     return s == DB_ROW ? 0 : s < 0 ? s : KC_ERR_NOT_FOUND;
 }
 
+/* Frees the copies made by achievement_text_load. */
 void achievement_text_free(struct achievement_text *t)
 {
     free(t->external_id);

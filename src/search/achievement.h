@@ -68,7 +68,7 @@ int achievement_index_build(struct db *db, const struct match_params *p,
 
 /* One achievement's texts, as indexed, for match_explain. */
 struct achievement_text {
-    char *external_id;   /* source id or NULL */
+    char *external_id;    /* source id or NULL */
     struct match_doc doc; /* id, field texts and discipline (strings owned here) */
 };
 

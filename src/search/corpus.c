@@ -17,6 +17,7 @@ static char *str_member(json_t *o, const char *key)
     return json_is_string(v) ? xstrdup(json_string_value(v)) : NULL;
 }
 
+/* Parses JSON Lines into c (see corpus.h); skips lines that are not records. */
 int corpus_load_buf(const char *data, size_t len, struct corpus *c)
 {
     size_t cap = 0;
@@ -67,6 +68,7 @@ int corpus_load_buf(const char *data, size_t len, struct corpus *c)
     return c->n ? 0 : KC_ERR_INVALID;
 }
 
+/* Reads a corpus file, or the embedded one, and parses it. */
 int corpus_load(const char *path, struct corpus *c)
 {
     if (!path) {
@@ -90,6 +92,7 @@ int corpus_load(const char *path, struct corpus *c)
     return rc;
 }
 
+/* Frees every record's strings and the array. */
 void corpus_free(struct corpus *c)
 {
     for (size_t i = 0; i < c->n; i++) {

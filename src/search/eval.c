@@ -225,11 +225,11 @@ static int fts_query(const char *text, struct buf *b)
 /* Metric sums for one system and split. */
 struct msum {
     double *per_query; /* nDCG@10 of each query in order (malloc'd) */
-    double ndcg;   /* sum of nDCG@10 */
-    double recall; /* sum of recall@10 */
-    double mrr;    /* sum of reciprocal ranks (0 beyond 10) */
-    double ms;     /* total query time, milliseconds */
-    int n;         /* queries */
+    double ndcg;       /* sum of nDCG@10 */
+    double recall;     /* sum of recall@10 */
+    double mrr;        /* sum of reciprocal ranks (0 beyond 10) */
+    double ms;         /* total query time, milliseconds */
+    int n;             /* queries */
 };
 
 /* Compares two doubles for qsort. */
@@ -285,9 +285,8 @@ static const char *sys_names[N_SYS] = {"fts5-bm25", "match-bm25", "match", "matc
 
 /* Runs every query of set (only those whose split is in splits) on one system and
  * adds to sums[split]. */
-static int run_system(enum esys sys, const struct eset *set, const bool splits[2],
-                      int max_queries, struct db *fts, const struct match_index *ix,
-                      struct msum sums[2])
+static int run_system(enum esys sys, const struct eset *set, const bool splits[2], int max_queries,
+                      struct db *fts, const struct match_index *ix, struct msum sums[2])
 {
     struct match_ctx *c = ix ? match_ctx_new(ix) : NULL;
     struct match_hit hits[EVAL_K];
@@ -412,8 +411,8 @@ static int run_protocol(const struct corpus *c, const struct eval_opts *o, const
         struct msum sums[2] = {{0}};
         rc = run_system((enum esys)sys, set, splits, o->max_queries, fts, x, sums);
         if (merge) {
-            sums[0].per_query = xrealloc(sums[0].per_query,
-                                         (size_t)(sums[0].n + sums[1].n + 1) * sizeof(double));
+            sums[0].per_query =
+                xrealloc(sums[0].per_query, (size_t)(sums[0].n + sums[1].n + 1) * sizeof(double));
             memcpy(sums[0].per_query + sums[0].n, sums[1].per_query,
                    (size_t)sums[1].n * sizeof(double));
             sums[0].ndcg += sums[1].ndcg;
@@ -428,9 +427,11 @@ static int run_protocol(const struct corpus *c, const struct eval_opts *o, const
                 continue;
             double n = sums[sp].n;
             fprintf(out, "%-22s %-5s %7d  %-11s %8.4f %8.4f %8.4f %9.3f", name,
-                    merge ? "all" : sp ? "test" : "dev", sums[sp].n, sys_names[sys],
-                    sums[sp].ndcg / n, sums[sp].recall / n, sums[sp].mrr / n,
-                    sums[sp].ms / n);
+                    merge ? "all"
+                    : sp  ? "test"
+                          : "dev",
+                    sums[sp].n, sys_names[sys], sums[sp].ndcg / n, sums[sp].recall / n,
+                    sums[sp].mrr / n, sums[sp].ms / n);
             if (sys != SYS_FTS && base[sp].n == sums[sp].n) {
                 double d, lo, hi;
                 paired_diff(base[sp].per_query, sums[sp].per_query, sums[sp].n, &d, &lo, &hi);
@@ -455,6 +456,7 @@ static int run_protocol(const struct corpus *c, const struct eval_opts *o, const
     return rc;
 }
 
+/* Runs the selected protocols and prints the table. */
 int eval_run(const struct corpus *c, const struct eval_opts *o, FILE *out)
 {
     const struct match_params *p = &o->params;

@@ -36,8 +36,8 @@ static int kc_tokenize(Fts5Tokenizer *tk, void *pctx, int flags, const char *tex
     struct tok_token t;
     tok_init(&it, text, n, (flags & FTS5_TOKENIZE_QUERY) ? TOK_QUERY : TOK_DOCUMENT);
     while (tok_next(&it, &t)) {
-        int rc = xtoken(pctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.text, t.len, t.start,
-                        t.end);
+        int rc =
+            xtoken(pctx, t.colocated ? FTS5_TOKEN_COLOCATED : 0, t.text, t.len, t.start, t.end);
         if (rc != SQLITE_OK)
             return rc;
     }

@@ -139,52 +139,53 @@ struct fwd {
 
 /* Build state: the dictionary, the forward list of (doc, term) pairs and per-doc data. */
 struct match_builder {
-    struct match_params p;  /* ranking parameters */
-    struct dict d;          /* terms */
-    uint32_t *df;           /* per term: documents containing it */
-    uint32_t *last_doc;     /* per term: last document (number + 1) that had it */
-    uint64_t *fwd_slot;     /* per term: its pair in fwd for that document */
-    uint32_t term_cap;      /* capacity of the three arrays above */
-    struct fwd *fwd;        /* pairs, document by document */
-    uint64_t n_fwd;         /* pairs used */
-    uint64_t cap_fwd;       /* pairs allocated */
-    uint32_t n_docs;        /* documents added */
-    uint32_t cap_docs;      /* capacity of the per-document arrays */
-    uint64_t *doc_fwd;      /* per document: its first pair (n_docs + 1 entries) */
-    int64_t *ids;           /* per document: caller's id */
+    struct match_params p;           /* ranking parameters */
+    struct dict d;                   /* terms */
+    uint32_t *df;                    /* per term: documents containing it */
+    uint32_t *last_doc;              /* per term: last document (number + 1) that had it */
+    uint64_t *fwd_slot;              /* per term: its pair in fwd for that document */
+    uint32_t term_cap;               /* capacity of the three arrays above */
+    struct fwd *fwd;                 /* pairs, document by document */
+    uint64_t n_fwd;                  /* pairs used */
+    uint64_t cap_fwd;                /* pairs allocated */
+    uint32_t n_docs;                 /* documents added */
+    uint32_t cap_docs;               /* capacity of the per-document arrays */
+    uint64_t *doc_fwd;               /* per document: its first pair (n_docs + 1 entries) */
+    int64_t *ids;                    /* per document: caller's id */
     uint32_t (*len)[MATCH_N_FIELDS]; /* per document: field lengths in tokens */
-    uint16_t *disc;         /* per document: discipline number + 1, 0 = none */
-    char **disc_names;      /* discipline labels */
-    uint32_t n_disc;        /* labels */
-    double sum_len[MATCH_N_FIELDS]; /* total field lengths */
+    uint16_t *disc;                  /* per document: discipline number + 1, 0 = none */
+    char **disc_names;               /* discipline labels */
+    uint32_t n_disc;                 /* labels */
+    double sum_len[MATCH_N_FIELDS];  /* total field lengths */
 };
 
 /* The built index (see match.h). Posting lists are slices of post_doc/post_imp. */
 struct match_index {
-    struct match_params p;  /* ranking parameters */
-    struct dict d;          /* terms */
-    uint32_t n_docs;        /* documents */
-    int64_t *ids;           /* per document: caller's id */
+    struct match_params p;           /* ranking parameters */
+    struct dict d;                   /* terms */
+    uint32_t n_docs;                 /* documents */
+    int64_t *ids;                    /* per document: caller's id */
     uint32_t (*len)[MATCH_N_FIELDS]; /* per document: field lengths in tokens */
-    uint16_t *disc;         /* per document: discipline number + 1, 0 = none */
-    char **disc_names;      /* discipline labels */
-    uint32_t n_disc;        /* labels */
-    double avg_len[MATCH_N_FIELDS]; /* average field lengths */
-    float *idf;             /* per term: BM25 idf */
-    uint32_t *df;           /* per term: posting count */
-    uint64_t *post_off;     /* per term: first posting */
-    uint64_t *blk_off;      /* per term: first block maximum */
-    uint8_t *max_imp;       /* per term: largest impact */
-    uint32_t *post_doc;     /* postings: document numbers, ascending per term */
-    uint8_t *post_imp;      /* postings: quantized impacts */
-    uint8_t *blk_max;       /* per block of MATCH_BLOCK postings: largest impact */
-    uint32_t *blk_last;     /* per block: its last document (skips read only this) */
-    uint32_t *blk_first;    /* per block: its first document */
-    uint64_t n_post;        /* postings */
-    uint64_t n_blk;         /* blocks */
-    double scale;           /* quantized units per unit of BM25F score */
+    uint16_t *disc;                  /* per document: discipline number + 1, 0 = none */
+    char **disc_names;               /* discipline labels */
+    uint32_t n_disc;                 /* labels */
+    double avg_len[MATCH_N_FIELDS];  /* average field lengths */
+    float *idf;                      /* per term: BM25 idf */
+    uint32_t *df;                    /* per term: posting count */
+    uint64_t *post_off;              /* per term: first posting */
+    uint64_t *blk_off;               /* per term: first block maximum */
+    uint8_t *max_imp;                /* per term: largest impact */
+    uint32_t *post_doc;              /* postings: document numbers, ascending per term */
+    uint8_t *post_imp;               /* postings: quantized impacts */
+    uint8_t *blk_max;                /* per block of MATCH_BLOCK postings: largest impact */
+    uint32_t *blk_last;              /* per block: its last document (skips read only this) */
+    uint32_t *blk_first;             /* per block: its first document */
+    uint64_t n_post;                 /* postings */
+    uint64_t n_blk;                  /* blocks */
+    double scale;                    /* quantized units per unit of BM25F score */
 };
 
+/* The defaults chosen on the evaluation's dev split (src/search/README.md). */
 struct match_params match_params_default(void)
 {
     return (struct match_params){
@@ -201,6 +202,7 @@ struct match_params match_params_default(void)
     };
 }
 
+/* Starts a build; an out-of-range window size falls back to the default. */
 struct match_builder *match_builder_new(const struct match_params *p)
 {
     struct match_builder *b = xcalloc(1, sizeof(*b));
@@ -239,6 +241,8 @@ static uint16_t disc_id(struct match_builder *b, const char *label)
     return (uint16_t)b->n_disc;
 }
 
+/* Tokenizes a document's fields and records one (term, per-field frequencies) pair
+ * per distinct term. */
 void match_builder_add(struct match_builder *b, const struct match_doc *d)
 {
     if (b->n_docs == UINT32_MAX - 1)
@@ -310,6 +314,9 @@ static double bm25_idf(uint32_t n_docs, uint32_t df)
     return log(1.0 + (n_docs - df + 0.5) / (df + 0.5));
 }
 
+/* Turns the collected pairs into quantized impact postings (two passes: the
+ * largest score sets the scale, then every pair is scattered to its term's list) and
+ * computes the block and term maxima. Frees the build state. */
 struct match_index *match_builder_finish(struct match_builder *b)
 {
     struct match_index *ix = xcalloc(1, sizeof(*ix));
@@ -397,6 +404,7 @@ struct match_index *match_builder_finish(struct match_builder *b)
     return ix;
 }
 
+/* Frees everything the index owns. */
 void match_index_free(struct match_index *ix)
 {
     if (!ix)
@@ -421,6 +429,7 @@ void match_index_free(struct match_index *ix)
     free(ix);
 }
 
+/* Counts and memory of the index. */
 void match_index_stats(const struct match_index *ix, struct match_stats *st)
 {
     uint64_t nt = ix->d.n;
@@ -434,11 +443,13 @@ void match_index_stats(const struct match_index *ix, struct match_stats *st)
         st->avg_len[f] = ix->avg_len[f];
 }
 
+/* Caller's id of a document number (0 when out of range). */
 int64_t match_doc_id(const struct match_index *ix, uint32_t doc)
 {
     return doc < ix->n_docs ? ix->ids[doc] : 0;
 }
 
+/* Discipline label of a document number, or NULL. */
 const char *match_doc_discipline(const struct match_index *ix, uint32_t doc)
 {
     return doc < ix->n_docs && ix->disc[doc] ? ix->disc_names[ix->disc[doc] - 1] : NULL;
@@ -448,18 +459,18 @@ const char *match_doc_discipline(const struct match_index *ix, uint32_t doc)
 
 /* One distinct query term with its cursor. */
 struct qterm {
-    uint32_t tid;        /* term number */
-    uint32_t qw;         /* query weight (capped repetitions) */
-    const uint32_t *doc; /* its postings */
-    const uint8_t *imp;  /* their impacts */
-    const uint8_t *bmax; /* its block maxima */
-    const uint32_t *blast; /* its blocks' last documents */
+    uint32_t tid;           /* term number */
+    uint32_t qw;            /* query weight (capped repetitions) */
+    const uint32_t *doc;    /* its postings */
+    const uint8_t *imp;     /* their impacts */
+    const uint8_t *bmax;    /* its block maxima */
+    const uint32_t *blast;  /* its blocks' last documents */
     const uint32_t *bfirst; /* its blocks' first documents */
-    uint32_t bcur;       /* block cursor: first block that may reach the window */
-    uint32_t n;          /* postings */
-    uint32_t nb;         /* blocks */
-    uint32_t pos;        /* cursor */
-    uint32_t ub;         /* bound of qw × impact in the current window */
+    uint32_t bcur;          /* block cursor: first block that may reach the window */
+    uint32_t n;             /* postings */
+    uint32_t nb;            /* blocks */
+    uint32_t pos;           /* cursor */
+    uint32_t ub;            /* bound of qw × impact in the current window */
 };
 
 /* A candidate in the top-k heap. */
@@ -470,30 +481,32 @@ struct cand {
 
 /* Per-thread search scratch. */
 struct match_ctx {
-    uint32_t n_docs;          /* documents of the index it was made for */
-    uint32_t window;          /* documents per MaxScore window (the index's) */
-    uint32_t *acc;            /* window accumulators */
-    uint64_t *bits;           /* window documents touched */
-    uint16_t *surv;           /* window offsets of the candidates still alive */
-    uint32_t *full;           /* exhaustive accumulators (n_docs), made on first use */
-    struct qterm q[MATCH_MAX_QTERMS]; /* query terms */
-    int nq;                   /* query terms in use */
-    uint32_t qslot[2 * MATCH_MAX_QTERMS]; /* hash of term number → query term + 1 */
-    int order[MATCH_MAX_QTERMS];      /* active terms by window bound, ascending */
+    uint32_t n_docs;                       /* documents of the index it was made for */
+    uint32_t window;                       /* documents per MaxScore window (the index's) */
+    uint32_t *acc;                         /* window accumulators */
+    uint64_t *bits;                        /* window documents touched */
+    uint16_t *surv;                        /* window offsets of the candidates still alive */
+    uint32_t *full;                        /* exhaustive accumulators (n_docs), made on first use */
+    struct qterm q[MATCH_MAX_QTERMS];      /* query terms */
+    int nq;                                /* query terms in use */
+    uint32_t qslot[2 * MATCH_MAX_QTERMS];  /* hash of term number → query term + 1 */
+    int order[MATCH_MAX_QTERMS];           /* active terms by window bound, ascending */
     uint32_t prefix[MATCH_MAX_QTERMS + 1]; /* prefix sums of the bounds in that order */
-    struct cand *heap;        /* top-k heap (worst at the root) */
-    int heap_cap;             /* its capacity */
-    struct match_work work;   /* counters of the last search */
-    uint32_t seed_doc[SEED_SLOTS]; /* threshold seeding: document + 1 per slot, 0 = empty */
-    uint32_t seed_sum[SEED_SLOTS]; /* its partial score */
-    uint32_t seed_used[SEED_BUDGET]; /* slots in use (to clear them) */
+    struct cand *heap;                     /* top-k heap (worst at the root) */
+    int heap_cap;                          /* its capacity */
+    struct match_work work;                /* counters of the last search */
+    uint32_t seed_doc[SEED_SLOTS];         /* threshold seeding: document + 1 per slot, 0 = empty */
+    uint32_t seed_sum[SEED_SLOTS];         /* its partial score */
+    uint32_t seed_used[SEED_BUDGET];       /* slots in use (to clear them) */
 };
 
+/* Counters of the last search. */
 void match_ctx_work(const struct match_ctx *c, struct match_work *w)
 {
     *w = c->work;
 }
 
+/* Allocates scratch space sized for ix's window. */
 struct match_ctx *match_ctx_new(const struct match_index *ix)
 {
     struct match_ctx *c = xcalloc(1, sizeof(*c));
@@ -505,6 +518,7 @@ struct match_ctx *match_ctx_new(const struct match_index *ix)
     return c;
 }
 
+/* Frees a context's buffers. */
 void match_ctx_free(struct match_ctx *c)
 {
     if (!c)
@@ -963,6 +977,8 @@ static uint16_t find_disc(const struct match_index *ix, const char *label)
     return 0;
 }
 
+/* Text top-k (MaxScore or exhaustive), then, when a discipline is given or inferred,
+ * the discipline bonus over the text top-N and a re-rank. */
 int match_search(const struct match_index *ix, struct match_ctx *c, const char *query, int n,
                  const struct match_opts *o, struct match_hit *out)
 {
@@ -1050,10 +1066,10 @@ static uint8_t impact_of(const struct match_index *ix, uint32_t tid, uint32_t do
 /* One field's tokens for explaining: every key (sorted, for counting) and the keys of
  * the non-colocated tokens in position order (for phrase checks). */
 struct ftoks {
-    uint64_t *all;  /* keys of all tokens, sorted */
-    int n_all;      /* their count */
-    uint64_t *seq;  /* keys by position */
-    int n_seq;      /* their count */
+    uint64_t *all; /* keys of all tokens, sorted */
+    int n_all;     /* their count */
+    uint64_t *seq; /* keys by position */
+    int n_seq;     /* their count */
 };
 
 /* Compares two keys for qsort. */
@@ -1138,8 +1154,8 @@ static int tid_cmp(const void *a, const void *b)
 /* True when the query text of span a occurs within the text of span b. */
 static bool span_in(const char *q, struct match_span a, struct match_span b)
 {
-    return memmem(q + b.start, (size_t)(b.end - b.start), q + a.start,
-                  (size_t)(a.end - a.start)) != NULL;
+    return memmem(q + b.start, (size_t)(b.end - b.start), q + a.start, (size_t)(a.end - a.start)) !=
+           NULL;
 }
 
 /* Adds span s of query q to list (n entries, at most MATCH_MAX_SPANS) unless the text
@@ -1208,6 +1224,7 @@ static void field_spans(const char *query, const struct ftoks *ft, const struct 
     }
 }
 
+/* Per-field contributions and matched spans of one hit (see match.h). */
 void match_explain(const struct match_index *ix, const char *query, int n,
                    const struct match_hit *hit, const struct match_doc *d,
                    struct match_explain *out)

@@ -44,24 +44,24 @@ enum match_field { MATCH_TITLE = 0, MATCH_KEYWORDS = 1, MATCH_ABSTRACT = 2, MATC
 
 /* Ranking parameters (match_params_default gives the evaluated defaults). */
 struct match_params {
-    double k1;                     /* BM25 term-frequency saturation */
-    double b[MATCH_N_FIELDS];      /* length normalisation per field, 0..1 */
-    double w[MATCH_N_FIELDS];      /* field weights (0 leaves a field out of the index) */
-    int qtf_cap;                   /* a query term repeated n times counts min(n, cap) times */
-    double disc_bonus;             /* discipline bonus as a fraction of the best text score */
-    int disc_infer;                /* infer a demand's discipline when it names none (0/1) */
-    double disc_min_share;         /* least vote share of an inferred discipline */
-    int disc_vote_k;               /* text hits that vote for the inferred discipline */
-    int rerank_n;                  /* text candidates re-ranked with the structured signals */
-    int window_log2;               /* MaxScore window: 2^window_log2 documents (8..16) */
+    double k1;                /* BM25 term-frequency saturation */
+    double b[MATCH_N_FIELDS]; /* length normalisation per field, 0..1 */
+    double w[MATCH_N_FIELDS]; /* field weights (0 leaves a field out of the index) */
+    int qtf_cap;              /* a query term repeated n times counts min(n, cap) times */
+    double disc_bonus;        /* discipline bonus as a fraction of the best text score */
+    int disc_infer;           /* infer a demand's discipline when it names none (0/1) */
+    double disc_min_share;    /* least vote share of an inferred discipline */
+    int disc_vote_k;          /* text hits that vote for the inferred discipline */
+    int rerank_n;             /* text candidates re-ranked with the structured signals */
+    int window_log2;          /* MaxScore window: 2^window_log2 documents (8..16) */
 };
 
 /* One document handed to the builder; the builder copies what it keeps. */
 struct match_doc {
-    int64_t id;                        /* caller's id (achievement id), returned in hits */
-    const char *text[MATCH_N_FIELDS];  /* field texts (NULL = empty); keywords joined by any
-                                          separator, e.g. their JSON array text */
-    const char *discipline;            /* discipline label or NULL */
+    int64_t id;                       /* caller's id (achievement id), returned in hits */
+    const char *text[MATCH_N_FIELDS]; /* field texts (NULL = empty); keywords joined by any
+                                         separator, e.g. their JSON array text */
+    const char *discipline;           /* discipline label or NULL */
 };
 
 struct match_builder;
@@ -70,21 +70,21 @@ struct match_ctx;
 
 /* Statistics of a built index. */
 struct match_stats {
-    uint32_t n_docs;         /* documents */
-    uint32_t n_terms;        /* distinct terms */
-    uint64_t n_postings;     /* postings */
-    size_t bytes;            /* memory held by the index */
+    uint32_t n_docs;                /* documents */
+    uint32_t n_terms;               /* distinct terms */
+    uint64_t n_postings;            /* postings */
+    size_t bytes;                   /* memory held by the index */
     double avg_len[MATCH_N_FIELDS]; /* average field lengths in tokens */
 };
 
 /* One result. */
 struct match_hit {
-    uint32_t doc;        /* internal document number (build order) */
-    int64_t id;          /* the document's id */
-    uint32_t text_q;     /* text score in quantized units (the exact ranking key) */
-    double text;         /* text score */
-    double discipline;   /* discipline bonus (0 when none) */
-    double score;        /* text + discipline: the ranking */
+    uint32_t doc;      /* internal document number (build order) */
+    int64_t id;        /* the document's id */
+    uint32_t text_q;   /* text score in quantized units (the exact ranking key) */
+    double text;       /* text score */
+    double discipline; /* discipline bonus (0 when none) */
+    double score;      /* text + discipline: the ranking */
 };
 
 /* Work done by the last search of a context (for benchmarks and tests). */
@@ -116,11 +116,11 @@ struct match_span {
 /* Why a document matched: per field, its share of the text score and the longest
  * query substrings that occur in it verbatim (after folding); `all` merges the fields. */
 struct match_explain {
-    double field_score[MATCH_N_FIELDS];                 /* text score by field */
-    int n_spans[MATCH_N_FIELDS];                        /* spans per field */
+    double field_score[MATCH_N_FIELDS];                       /* text score by field */
+    int n_spans[MATCH_N_FIELDS];                              /* spans per field */
     struct match_span spans[MATCH_N_FIELDS][MATCH_MAX_SPANS]; /* in query order */
-    int n_all;                                          /* spans over all fields */
-    struct match_span all[MATCH_MAX_SPANS];             /* in query order */
+    int n_all;                                                /* spans over all fields */
+    struct match_span all[MATCH_MAX_SPANS];                   /* in query order */
 };
 
 /* The defaults used by `kechuang match` (chosen on the evaluation's dev split). */

@@ -27,6 +27,7 @@ static uint32_t fold(uint32_t cp)
     return cp;
 }
 
+/* Decodes and folds one code point; -1 for a byte that starts no valid sequence. */
 int tok_decode(const char *s, int n, uint32_t *cp)
 {
     const unsigned char *p = (const unsigned char *)s;
@@ -65,6 +66,7 @@ int tok_decode(const char *s, int n, uint32_t *cp)
     return len;
 }
 
+/* The CJK ranges that form bigram runs. */
 bool tok_is_cjk(uint32_t cp)
 {
     return (cp >= 0x4E00 && cp <= 0x9FFF) ||   /* CJK Unified Ideographs */
@@ -74,15 +76,16 @@ bool tok_is_cjk(uint32_t cp)
            (cp >= 0xF900 && cp <= 0xFAFF) ||   /* compatibility ideographs */
            cp == 0x3007 ||                     /* 〇 */
            (cp >= 0x3041 && cp <= 0x30FF && cp != 0x30FB) || /* kana, not the middle dot */
-           (cp >= 0xAC00 && cp <= 0xD7A3);     /* Hangul syllables */
+           (cp >= 0xAC00 && cp <= 0xD7A3);                   /* Hangul syllables */
 }
 
+/* The letters and digits that form words. */
 bool tok_is_word(uint32_t cp)
 {
     if (cp < 0x80)
         return (cp >= '0' && cp <= '9') || (cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z');
-    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || /* Latin letters */
-           (cp >= 0x386 && cp <= 0x3CE && cp != 0x387) ||            /* Greek letters */
+    return (cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) ||    /* Latin letters */
+           (cp >= 0x386 && cp <= 0x3CE && cp != 0x387) ||                /* Greek letters */
            (cp >= 0x400 && cp <= 0x481) || (cp >= 0x48A && cp <= 0x4FF); /* Cyrillic */
 }
 
@@ -111,6 +114,7 @@ static int put_utf8(char *out, uint32_t cp)
     return 4;
 }
 
+/* Starts an iterator over s (NULL gives no tokens). */
 void tok_init(struct tok_iter *it, const char *s, int n, enum tok_mode mode)
 {
     *it = (struct tok_iter){.s = s, .n = s ? n : 0, .mode = mode};
@@ -133,6 +137,9 @@ static void emit_cjk(struct tok_iter *it, struct tok_token *t, uint32_t a, uint3
     t->pos = colocated ? it->next_pos - 1 : it->next_pos++;
 }
 
+/* Returns the next token: a pending colocated unigram first, then bigrams while a
+ * CJK run continues, the run's last character (document mode or a lone character), or
+ * the next word; other code points and invalid bytes are skipped. */
 bool tok_next(struct tok_iter *it, struct tok_token *t)
 {
     if (it->pending) {

@@ -46,32 +46,32 @@ enum tok_mode {
 
 /* One token. */
 struct tok_token {
-    enum tok_kind kind;            /* word, unigram or bigram */
-    char text[TOK_MAX_BYTES + 1];  /* folded token text, NUL-terminated */
-    int len;                       /* bytes in text */
-    int start;                     /* byte offset of the source span in the input */
-    int end;                       /* one past its last byte */
-    int pos;                       /* position (colocated tokens repeat the previous one) */
-    bool colocated;                /* shares the previous token's position */
-    uint32_t cp[2];                /* folded code points of a CJK token (cp[1] 0 for unigrams) */
+    enum tok_kind kind;           /* word, unigram or bigram */
+    char text[TOK_MAX_BYTES + 1]; /* folded token text, NUL-terminated */
+    int len;                      /* bytes in text */
+    int start;                    /* byte offset of the source span in the input */
+    int end;                      /* one past its last byte */
+    int pos;                      /* position (colocated tokens repeat the previous one) */
+    bool colocated;               /* shares the previous token's position */
+    uint32_t cp[2];               /* folded code points of a CJK token (cp[1] 0 for unigrams) */
 };
 
 /* Iterator state; set up with tok_init. */
 struct tok_iter {
-    const char *s;       /* the text (not owned) */
-    int n;               /* its length in bytes */
-    int off;             /* next byte to decode */
-    enum tok_mode mode;  /* document or query */
-    int next_pos;        /* position the next non-colocated token gets */
-    bool in_run;         /* a CJK character is held in run_cp */
-    int run_len;         /* characters of the current CJK run seen so far */
-    uint32_t run_cp;     /* the held CJK character */
-    int run_start;       /* its byte span */
-    int run_end;
-    bool pending;        /* a colocated unigram of pend_cp waits to be returned */
-    uint32_t pend_cp;    /* that unigram's character */
-    int pend_start;      /* its byte span */
-    int pend_end;
+    const char *s;      /* the text (not owned) */
+    int n;              /* its length in bytes */
+    int off;            /* next byte to decode */
+    enum tok_mode mode; /* document or query */
+    int next_pos;       /* position the next non-colocated token gets */
+    bool in_run;        /* a CJK character is held in run_cp */
+    int run_len;        /* characters of the current CJK run seen so far */
+    uint32_t run_cp;    /* the held CJK character */
+    int run_start;      /* its first byte */
+    int run_end;        /* one past its last byte */
+    bool pending;       /* a colocated unigram of pend_cp waits to be returned */
+    uint32_t pend_cp;   /* that unigram's character */
+    int pend_start;     /* its first byte */
+    int pend_end;       /* one past its last byte */
 };
 
 /* Starts tokenizing n bytes of s in mode. The text must outlive the iterator. */

@@ -82,12 +82,13 @@ static void test_terms_match_substring_counts(void **state)
 {
     (void)state;
     const char *terms[] = {
-        "泵",   "钢",     "铜",       "锂",       "池",                         /* 1 char */
-        "电池", "芯片",   "控制",     "系统",     "模型",   "水稻", "土壤", "中试", /* 2 chars */
-        "温度", "专利",   "许可",     "算法",     "材料",
-        "混凝土", "传感器", "有限元", "锂电池",   "数据库",                     /* 3 chars */
-        "神经网络", "遗传算法", "数值模拟", "智能制造", "图像处理",            /* 4 chars */
-        "支持向量机", "有限元分析",                                          /* 5 chars */
+        "泵",         "钢",         "铜",       "锂",       "池", /* 1 char */
+        "电池",       "芯片",       "控制",     "系统",     "模型",
+        "水稻",       "土壤",       "中试", /* 2 chars */
+        "温度",       "专利",       "许可",     "算法",     "材料",
+        "混凝土",     "传感器",     "有限元",   "锂电池",   "数据库",   /* 3 chars */
+        "神经网络",   "遗传算法",   "数值模拟", "智能制造", "图像处理", /* 4 chars */
+        "支持向量机", "有限元分析",                                     /* 5 chars */
     };
     int nonzero = 0;
     for (size_t i = 0; i < sizeof(terms) / sizeof(terms[0]); i++) {
@@ -155,6 +156,7 @@ static void test_trigram_failure_mode(void **state)
     assert_int_equal(fts_count("g", "\"锂电池\""), brute_count(&three, 1));
 }
 
+/* Runs the tests. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -97,7 +97,8 @@ static const char jsonl_v1[] =
     "{\"id\":\"a4\",\"title\":\"水稻育种\",\"keywords\":\"水稻\"}\n"
     "{\"id\":\"a1\",\"title\":\"重复\",\"keywords\":[]}\n"
     "{\"id\":77,\"title\":\"整数编号的成果\",\"abstract\":null,\"discipline\":null}\n"
-    "{\"id\":\"a5\",\"title\":\"杂交水稻\",\"abstract\":\"杂交水稻品种选育\",\"keywords\":[\"水稻\",3]}\n";
+    "{\"id\":\"a5\",\"title\":\"杂交水稻\",\"abstract\":\"杂交水稻品种选育\",\"keywords\":["
+    "\"水稻\",3]}\n";
 
 /* JSON Lines: valid rows are inserted, bad ones reported with line and field and
  * skipped; re-importing changes nothing; a changed row is updated. */
@@ -117,12 +118,11 @@ static void test_jsonl_idempotent(void **state)
     assert_non_null(strstr(errs, "{\"line\":9,\"field\":\"keywords\",\"error\":\"not_a_string\""));
     free(errs);
     char s[256];
-    assert_string_equal(text_of("SELECT keywords FROM achievements WHERE external_id=?", "a1", s,
-                                sizeof(s)),
-                        "[\"锂电池\",\"隔膜\"]");
-    assert_string_equal(text_of("SELECT abstract FROM achievements WHERE external_id=?", "77", s,
-                                sizeof(s)),
-                        "");
+    assert_string_equal(
+        text_of("SELECT keywords FROM achievements WHERE external_id=?", "a1", s, sizeof(s)),
+        "[\"锂电池\",\"隔膜\"]");
+    assert_string_equal(
+        text_of("SELECT abstract FROM achievements WHERE external_id=?", "77", s, sizeof(s)), "");
     assert_int_equal(scalar("SELECT count(*) FROM achievements WHERE discipline IS NULL", NULL), 2);
     int64_t updated_at = scalar("SELECT updated_at FROM achievements WHERE external_id=?", "a1");
 
@@ -142,9 +142,10 @@ static void test_jsonl_idempotent(void **state)
                             "MATCH ?",
                             "\"离心泵\""),
                      1);
-    const char *v2 = "{\"id\":\"a2\",\"title\":\"轴流风机的PLC控制\",\"abstract\":\"用PLC控制离心泵\","
-                     "\"keywords\":[\"泵\"]}\n"
-                     "{\"id\":\"77\",\"title\":\"整数编号的成果\"}\n";
+    const char *v2 =
+        "{\"id\":\"a2\",\"title\":\"轴流风机的PLC控制\",\"abstract\":\"用PLC控制离心泵\","
+        "\"keywords\":[\"泵\"]}\n"
+        "{\"id\":\"77\",\"title\":\"整数编号的成果\"}\n";
     assert_int_equal(import(v2, ACHIEVEMENT_AUTO, &st, &errs), 0);
     free(errs);
     assert_int_equal(st.updated, 1);
@@ -169,12 +170,13 @@ static void test_jsonl_idempotent(void **state)
 static void test_csv(void **state)
 {
     (void)state;
-    const char *csv = "\xEF\xBB\xBF"
-                      "Title,ID,keywords,abstract,discipline,extra\r\n"
-                      "智能制造系统,c1,智能制造;工业互联网_数字孪生；MES,\"多行,\n摘要\",机械工程,x\r\n"
-                      "\r\n"
-                      ",c2,a,b,c,d\r\n"
-                      "芯片封装,c3,,,,\r\n";
+    const char *csv =
+        "\xEF\xBB\xBF"
+        "Title,ID,keywords,abstract,discipline,extra\r\n"
+        "智能制造系统,c1,智能制造;工业互联网_数字孪生；MES,\"多行,\n摘要\",机械工程,x\r\n"
+        "\r\n"
+        ",c2,a,b,c,d\r\n"
+        "芯片封装,c3,,,,\r\n";
     struct achievement_import_stats st;
     char *errs;
     assert_int_equal(import(csv, ACHIEVEMENT_CSV, &st, &errs), 0);
@@ -184,15 +186,14 @@ static void test_csv(void **state)
     assert_non_null(strstr(errs, "{\"line\":5,\"field\":\"title\",\"error\":\"required\""));
     free(errs);
     char s[256];
-    assert_string_equal(text_of("SELECT keywords FROM achievements WHERE external_id=?", "c1", s,
-                                sizeof(s)),
-                        "[\"智能制造\",\"工业互联网\",\"数字孪生\",\"MES\"]");
-    assert_string_equal(text_of("SELECT abstract FROM achievements WHERE external_id=?", "c1", s,
-                                sizeof(s)),
-                        "多行,\n摘要");
-    assert_string_equal(text_of("SELECT keywords FROM achievements WHERE external_id=?", "c3", s,
-                                sizeof(s)),
-                        "[]");
+    assert_string_equal(
+        text_of("SELECT keywords FROM achievements WHERE external_id=?", "c1", s, sizeof(s)),
+        "[\"智能制造\",\"工业互联网\",\"数字孪生\",\"MES\"]");
+    assert_string_equal(
+        text_of("SELECT abstract FROM achievements WHERE external_id=?", "c1", s, sizeof(s)),
+        "多行,\n摘要");
+    assert_string_equal(
+        text_of("SELECT keywords FROM achievements WHERE external_id=?", "c3", s, sizeof(s)), "[]");
     /* A header without id and title is refused as a whole. */
     assert_int_equal(import("name,text\nx,y\n", ACHIEVEMENT_CSV, &st, &errs), KC_ERR_INVALID);
     assert_non_null(strstr(errs, "\"error\":\"missing_column\""));
@@ -201,9 +202,8 @@ static void test_csv(void **state)
     assert_int_equal(import("id,title\ng1,\xB5\xE7\xB3\xD8\n", ACHIEVEMENT_CSV, &st, &errs), 0);
     free(errs);
     assert_int_equal(st.inserted, 1);
-    assert_string_equal(text_of("SELECT title FROM achievements WHERE external_id=?", "g1", s,
-                                sizeof(s)),
-                        "电池");
+    assert_string_equal(
+        text_of("SELECT title FROM achievements WHERE external_id=?", "g1", s, sizeof(s)), "电池");
 }
 
 /* More rows than one batch import in several transactions, and again unchanged; the
@@ -214,8 +214,9 @@ static void test_batches_and_index(void **state)
     struct buf b = {0};
     int n = ACHIEVEMENT_BATCH * 2 + 345;
     for (int i = 0; i < n; i++)
-        buf_printf(&b, "{\"id\":\"b%d\",\"title\":\"第%d号样品的热处理工艺\",\"keywords\":[\"热处理\"]}\n",
-                   i, i);
+        buf_printf(
+            &b, "{\"id\":\"b%d\",\"title\":\"第%d号样品的热处理工艺\",\"keywords\":[\"热处理\"]}\n",
+            i, i);
     struct achievement_import_stats st;
     char *errs;
     assert_int_equal(import(buf_str(&b), ACHIEVEMENT_JSONL, &st, &errs), 0);
@@ -256,6 +257,7 @@ static void test_files(void **state)
     assert_int_equal(achievement_import_file(db, "/tmp/whatever.xlsx", NULL, &st), KC_ERR_INVALID);
 }
 
+/* Runs the tests. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -55,6 +55,8 @@ static int teardown(void **state)
 
 /* A small deterministic generator (xorshift64*). */
 static uint64_t rng_state = 0x9E3779B97F4A7C15ULL;
+
+/* The next pseudo-random number. */
 static uint64_t rnd(void)
 {
     rng_state ^= rng_state >> 12;
@@ -127,8 +129,8 @@ static void same_topk(const struct match_index *x, struct match_ctx *c, const ch
     assert_int_equal(na, nb);
     for (int i = 0; i < na; i++) {
         if (a[i].doc != b[i].doc || a[i].text_q != b[i].text_q)
-            fail_msg("query %s k=%d rank %d: pruned doc %u (%u) vs exhaustive doc %u (%u)", q, k,
-                     i, a[i].doc, a[i].text_q, b[i].doc, b[i].text_q);
+            fail_msg("query %s k=%d rank %d: pruned doc %u (%u) vs exhaustive doc %u (%u)", q, k, i,
+                     a[i].doc, a[i].text_q, b[i].doc, b[i].text_q);
         assert_true(i == 0 || a[i - 1].text_q >= a[i].text_q || !text_only);
     }
 }
@@ -266,6 +268,7 @@ static void test_spans(void **state)
     match_index_free(small);
 }
 
+/* Runs the tests. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {

@@ -133,11 +133,15 @@ static void test_invalid_utf8(void **state)
 {
     (void)state;
     assert_string_equal(QRY("电\xff池"), "电 池");
-    assert_string_equal(QRY("ab\x80\x80" "cd"), "ab cd");
-    assert_string_equal(QRY("\xC0\xAF"), "");          /* overlong '/' */
-    assert_string_equal(QRY("\xED\xA0\x80" "x"), "x");     /* surrogate */
-    assert_string_equal(QRY("电池\xE7\x94"), "电池");   /* truncated 3-byte sequence */
-    assert_string_equal(QRY("\xF4\x90\x80\x80"), "");   /* above U+10FFFF */
+    assert_string_equal(QRY("ab\x80\x80"
+                            "cd"),
+                        "ab cd");
+    assert_string_equal(QRY("\xC0\xAF"), ""); /* overlong '/' */
+    assert_string_equal(QRY("\xED\xA0\x80"
+                            "x"),
+                        "x");                         /* surrogate */
+    assert_string_equal(QRY("电池\xE7\x94"), "电池"); /* truncated 3-byte sequence */
+    assert_string_equal(QRY("\xF4\x90\x80\x80"), ""); /* above U+10FFFF */
     /* Every prefix of a mixed string tokenizes without reading past its end. */
     const char *s = "锂电池PLC，𠀀😀ＡＢ\xff";
     char copy[64];
@@ -189,13 +193,14 @@ static void test_null(void **state)
     assert_false(tok_next(&it, &t));
 }
 
+/* Runs the tests. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cjk_lengths),   cmocka_unit_test(test_positions_and_spans),
-        cmocka_unit_test(test_mixed_ascii),   cmocka_unit_test(test_full_width),
-        cmocka_unit_test(test_punctuation),   cmocka_unit_test(test_four_byte),
-        cmocka_unit_test(test_invalid_utf8),  cmocka_unit_test(test_long_word),
+        cmocka_unit_test(test_cjk_lengths),  cmocka_unit_test(test_positions_and_spans),
+        cmocka_unit_test(test_mixed_ascii),  cmocka_unit_test(test_full_width),
+        cmocka_unit_test(test_punctuation),  cmocka_unit_test(test_four_byte),
+        cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_long_word),
         cmocka_unit_test(test_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
