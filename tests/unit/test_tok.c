@@ -183,6 +183,51 @@ static void test_long_word(void **state)
     assert_int_equal(t.end, 80);
 }
 
+/* Random bytes (biased towards UTF-8 lead and continuation bytes, CJK and ASCII):
+ * every token lies inside the input, has text, positions never go back, a colocated
+ * token never comes first and repeats the previous position. */
+static void test_random_bytes(void **state)
+{
+    (void)state;
+    uint64_t x = 0x2545F4914F6CDD1DULL;
+    static const unsigned char pick[] = {0xE4, 0xB8, 0x80, 0xE7, 0x94, 0xB5, 'a',  'Z',  '5',
+                                         ' ',  0xEF, 0xBC, 0xA1, 0xF0, 0x9F, 0x98, 0x80, 0xC3,
+                                         0xA9, 0xFF, 0x80, ',',  0xE3, 0x80, 0x80};
+    unsigned char buf[256];
+    for (int round = 0; round < 20000; round++) {
+        x ^= x >> 12;
+        x ^= x << 25;
+        x ^= x >> 27;
+        int n = (int)((x * 2685821657736338717ULL) >> 56);
+        for (int i = 0; i < n; i++) {
+            x ^= x >> 12;
+            x ^= x << 25;
+            x ^= x >> 27;
+            uint64_t r = x * 2685821657736338717ULL;
+            buf[i] = (r >> 60) < 12 ? pick[(r >> 32) % sizeof(pick)] : (unsigned char)(r >> 24);
+        }
+        for (int mode = 0; mode < 2; mode++) {
+            struct tok_iter it;
+            struct tok_token t;
+            int last_pos = -1, count = 0;
+            tok_init(&it, (const char *)buf, n, (enum tok_mode)mode);
+            while (tok_next(&it, &t)) {
+                assert_true(t.start >= 0 && t.start < t.end && t.end <= n);
+                assert_true(t.len > 0 && t.len <= TOK_MAX_BYTES && (int)strlen(t.text) == t.len);
+                if (t.colocated) {
+                    assert_true(count > 0);
+                    assert_int_equal(t.pos, last_pos);
+                } else {
+                    assert_int_equal(t.pos, last_pos + 1);
+                }
+                last_pos = t.pos;
+                count++;
+                assert_true(count <= 2 * n);
+            }
+        }
+    }
+}
+
 /* A NULL text gives no tokens. */
 static void test_null(void **state)
 {
@@ -201,7 +246,7 @@ int main(void)
         cmocka_unit_test(test_mixed_ascii),  cmocka_unit_test(test_full_width),
         cmocka_unit_test(test_punctuation),  cmocka_unit_test(test_four_byte),
         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_long_word),
-        cmocka_unit_test(test_null),
+        cmocka_unit_test(test_random_bytes), cmocka_unit_test(test_null),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
