@@ -8,6 +8,10 @@ BUILD      ?= build
 ASAN_BUILD ?= build-asan
 DATA       ?= ./var
 LISTEN     ?= 127.0.0.1:8080
+# search_bench: 1M synthetic documents for the matcher; FTS5 gets the same corpus but
+# fewer timed queries (its long OR queries take seconds each). Override for a quick run,
+# e.g. SEARCH_BENCH_ARGS="--docs 100000".
+SEARCH_BENCH_ARGS ?= --docs 1000000 --fts-queries 10
 
 .PHONY: all build ui run test test-unit test-api test-browser test-asan bench clean bootstrap
 
