@@ -4,6 +4,9 @@
  * this table.
  */
 #include "api/handlers.h"
+#include "api/handlers_ladder.h"
+#include "api/handlers_market.h"
+#include "api/handlers_plans.h"
 #include "http/http.h"
 
 #define PUB ROUTE_PUBLIC, 0
@@ -87,6 +90,11 @@ const struct route http_routes[] = {
      XLSX},
     {"GET", "/api/v1/audit/verify", CAP(CAP_AUDIT_READ), api_audit_verify,
      "Verify the SM3 hash chain", "audit", NULL, NULL, NULL},
+
+/* Each product module keeps its routes in its own file (no merge hotspot here). */
+#include "api/routes_ladder.inc"
+#include "api/routes_market.inc"
+#include "api/routes_plans.inc"
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

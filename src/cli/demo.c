@@ -244,6 +244,12 @@ int demo_load(struct db *db, const char *accounts_path, int *loaded)
     rc = db_begin(db);
     if (!rc)
         rc = gen_orgs(db);
+    if (!rc)
+        rc = demo_ladder(db);
+    if (!rc)
+        rc = demo_market(db);
+    if (!rc)
+        rc = demo_plans(db);
     FILE *f = NULL;
     if (!rc) {
         int fd = open(accounts_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);

@@ -3,29 +3,39 @@
 
 #include <string.h>
 
-#define ALL_CAPS 0x7Fu
+#define ALL_CAPS 0x7FFFFFu
+
+/* Shorthands for the role table. */
+#define BASE (CAP_ORG_READ | CAP_REGION_READ | CAP_MARKET_READ)
+#define OFFICER (BASE | CAP_ORG_WRITE | CAP_ENT_READ | CAP_ENT_WRITE | CAP_ENT_VERIFY | \
+                 CAP_ENT_IMPORT | CAP_DEMAND_WRITE | CAP_ACH_WRITE | CAP_DEAL_WRITE | \
+                 CAP_CONTRACT_WRITE | CAP_EVENT_WRITE | CAP_PLAN_READ | CAP_OBS_REPORT)
 
 /* The role table: capabilities and scope per role (PRODUCT.md "Users and roles"). */
 const struct role auth_roles[] = {
     {"admin", "系统管理员", "Administrator", ALL_CAPS, SCOPE_ALL},
     {"city_officer", "市科技局", "City officer",
-     CAP_ORG_READ | CAP_ORG_WRITE | CAP_USER_READ | CAP_DICT_WRITE | CAP_REGION_READ,
+     OFFICER | CAP_USER_READ | CAP_DICT_WRITE | CAP_RULE_WRITE | CAP_PLAN_WRITE |
+         CAP_OBS_VERIFY | CAP_ASSESS_RUN,
      SCOPE_REGION},
-    {"county_officer", "县科技局", "County officer",
-     CAP_ORG_READ | CAP_ORG_WRITE | CAP_REGION_READ, SCOPE_REGION},
-    {"enterprise", "企业", "Enterprise", CAP_ORG_READ | CAP_ORG_WRITE | CAP_REGION_READ,
+    {"county_officer", "县科技局", "County officer", OFFICER, SCOPE_REGION},
+    {"enterprise", "企业", "Enterprise",
+     BASE | CAP_ORG_WRITE | CAP_ENT_READ | CAP_ENT_WRITE | CAP_DEMAND_WRITE | CAP_ACH_WRITE,
      SCOPE_ORG},
-    {"institution", "高校院所", "Institution", CAP_ORG_READ | CAP_ORG_WRITE | CAP_REGION_READ,
-     SCOPE_ORG},
-    {"provider", "服务机构", "Service provider", CAP_ORG_READ | CAP_ORG_WRITE | CAP_REGION_READ,
-     SCOPE_ORG},
-    {"broker", "技术经纪人", "Technology broker", CAP_ORG_READ | CAP_REGION_READ, SCOPE_REGION},
-    {"expert", "评审专家", "Expert", CAP_ORG_READ | CAP_REGION_READ, SCOPE_ORG},
+    {"institution", "高校院所", "Institution", BASE | CAP_ORG_WRITE | CAP_ACH_WRITE, SCOPE_ORG},
+    {"provider", "服务机构", "Service provider", BASE | CAP_ORG_WRITE, SCOPE_ORG},
+    {"broker", "技术经纪人", "Technology broker",
+     BASE | CAP_DEAL_WRITE | CAP_CONTRACT_WRITE | CAP_EVENT_WRITE, SCOPE_REGION},
+    {"expert", "评审专家", "Expert", BASE, SCOPE_ORG},
     {NULL, NULL, NULL, 0, SCOPE_ALL},
 };
 
-static const char *cap_names[] = {"org.read",   "org.write",  "user.read",  "user.write",
-                                  "audit.read", "dict.write", "region.read"};
+static const char *cap_names[] = {
+    "org.read",      "org.write",      "user.read",     "user.write",   "audit.read",
+    "dict.write",    "region.read",    "ent.read",      "ent.write",    "ent.verify",
+    "ent.import",    "rule.write",     "market.read",   "demand.write", "achievement.write",
+    "deal.write",    "contract.write", "event.write",   "plan.read",    "plan.write",
+    "obs.report",    "obs.verify",     "assess.run"};
 
 const struct role *auth_role(const char *code)
 {

@@ -21,7 +21,26 @@ enum cap {
     CAP_USER_WRITE = 1u << 3,  /* manage users */
     CAP_AUDIT_READ = 1u << 4,  /* read and export the audit log */
     CAP_DICT_WRITE = 1u << 5,  /* edit dictionaries (industry chains) in scope */
-    CAP_REGION_READ = 1u << 6  /* read the region tree and dictionaries */
+    CAP_REGION_READ = 1u << 6, /* read the region tree and dictionaries */
+    /* module 2: enterprises and the cultivation ladder */
+    CAP_ENT_READ = 1u << 7,    /* read enterprise profiles, years, certificates in scope */
+    CAP_ENT_WRITE = 1u << 8,   /* edit profiles, yearly data, certificates in scope */
+    CAP_ENT_VERIFY = 1u << 9,  /* verify yearly data (locks it), record certificates */
+    CAP_ENT_IMPORT = 1u << 10, /* bulk import enterprises and yearly data */
+    CAP_RULE_WRITE = 1u << 11, /* edit configurable rule sets (创新积分) and pool margins */
+    /* module 3: technology market */
+    CAP_MARKET_READ = 1u << 12,  /* read demands, achievements, experts in scope */
+    CAP_DEMAND_WRITE = 1u << 13, /* post and edit technology demands */
+    CAP_ACH_WRITE = 1u << 14,    /* post and edit achievements and experts */
+    CAP_DEAL_WRITE = 1u << 15,   /* the brokerage pipeline: matches and their stages */
+    CAP_CONTRACT_WRITE = 1u << 16, /* register technology contracts */
+    CAP_EVENT_WRITE = 1u << 17,    /* organise roadshows */
+    /* module 7: plans, targets and assessment */
+    CAP_PLAN_READ = 1u << 18,    /* read plans, targets, observations, tickets in scope */
+    CAP_PLAN_WRITE = 1u << 19,   /* define plans, tasks, indicators, targets */
+    CAP_OBS_REPORT = 1u << 20,   /* submit reported indicator values, answer tickets */
+    CAP_OBS_VERIFY = 1u << 21,   /* verify reported values, close or escalate tickets */
+    CAP_ASSESS_RUN = 1u << 22    /* define assessment schemes and run assessments */
 };
 
 /* How a role's data scope is computed. */

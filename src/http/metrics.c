@@ -8,7 +8,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 
-#define MAX_ROUTES 256
+#define MAX_ROUTES 512
 static const int statuses[] = {200, 201, 204, 304, 400, 401, 403, 404,
                                405, 409, 413, 422, 429, 499, 500, 503};
 #define N_STATUS (sizeof(statuses) / sizeof(statuses[0]))

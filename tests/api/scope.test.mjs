@@ -37,6 +37,22 @@ const CAPS = {
     'audit.read': ['admin'],
     'dict.write': ['admin', 'city_officer'],
     'region.read': ['admin', 'city_officer', 'county_officer', 'enterprise', 'institution', 'provider', 'broker', 'expert'],
+    'ent.read': ['admin', 'city_officer', 'county_officer', 'enterprise'],
+    'ent.write': ['admin', 'city_officer', 'county_officer', 'enterprise'],
+    'ent.verify': ['admin', 'city_officer', 'county_officer'],
+    'ent.import': ['admin', 'city_officer', 'county_officer'],
+    'rule.write': ['admin', 'city_officer'],
+    'market.read': ['admin', 'city_officer', 'county_officer', 'enterprise', 'institution', 'provider', 'broker', 'expert'],
+    'demand.write': ['admin', 'city_officer', 'county_officer', 'enterprise'],
+    'achievement.write': ['admin', 'city_officer', 'county_officer', 'enterprise', 'institution'],
+    'deal.write': ['admin', 'city_officer', 'county_officer', 'broker'],
+    'contract.write': ['admin', 'city_officer', 'county_officer', 'broker'],
+    'event.write': ['admin', 'city_officer', 'county_officer', 'broker'],
+    'plan.read': ['admin', 'city_officer', 'county_officer'],
+    'plan.write': ['admin', 'city_officer'],
+    'obs.report': ['admin', 'city_officer', 'county_officer'],
+    'obs.verify': ['admin', 'city_officer'],
+    'assess.run': ['admin', 'city_officer'],
 };
 
 describe('demo accounts', () => {

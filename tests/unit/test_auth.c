@@ -11,10 +11,20 @@
 #include "domain/auth.h"
 
 /* Every capability bit, in index order (as auth_cap_name numbers them). */
-static const unsigned ALL_CAPS[] = {CAP_ORG_READ,   CAP_ORG_WRITE,   CAP_USER_READ,
-                                    CAP_USER_WRITE, CAP_AUDIT_READ,  CAP_DICT_WRITE,
-                                    CAP_REGION_READ};
+static const unsigned ALL_CAPS[] = {
+    CAP_ORG_READ,     CAP_ORG_WRITE,    CAP_USER_READ,    CAP_USER_WRITE,     CAP_AUDIT_READ,
+    CAP_DICT_WRITE,   CAP_REGION_READ,  CAP_ENT_READ,     CAP_ENT_WRITE,      CAP_ENT_VERIFY,
+    CAP_ENT_IMPORT,   CAP_RULE_WRITE,   CAP_MARKET_READ,  CAP_DEMAND_WRITE,   CAP_ACH_WRITE,
+    CAP_DEAL_WRITE,   CAP_CONTRACT_WRITE, CAP_EVENT_WRITE, CAP_PLAN_READ,     CAP_PLAN_WRITE,
+    CAP_OBS_REPORT,   CAP_OBS_VERIFY,   CAP_ASSESS_RUN};
 #define N_CAPS (sizeof ALL_CAPS / sizeof ALL_CAPS[0])
+
+/* What every logged-in role has, and what both officer roles have. */
+#define T_BASE (CAP_ORG_READ | CAP_REGION_READ | CAP_MARKET_READ)
+#define T_OFFICER                                                                              \
+    (T_BASE | CAP_ORG_WRITE | CAP_ENT_READ | CAP_ENT_WRITE | CAP_ENT_VERIFY | CAP_ENT_IMPORT | \
+     CAP_DEMAND_WRITE | CAP_ACH_WRITE | CAP_DEAL_WRITE | CAP_CONTRACT_WRITE | CAP_EVENT_WRITE | \
+     CAP_PLAN_READ | CAP_OBS_REPORT)
 
 /* The expected grants per role (PRODUCT.md "Users and roles", as tabled in auth.c),
  * written out independently so a changed grant fails here. */
@@ -23,19 +33,19 @@ static const struct {
     unsigned caps;          /* expected capability set */
     enum scope_kind scope;  /* expected scope kind */
 } EXPECTED[] = {
-    {"admin",
-     CAP_ORG_READ | CAP_ORG_WRITE | CAP_USER_READ | CAP_USER_WRITE | CAP_AUDIT_READ |
-         CAP_DICT_WRITE | CAP_REGION_READ,
-     SCOPE_ALL},
+    {"admin", (1u << 23) - 1, SCOPE_ALL},
     {"city_officer",
-     CAP_ORG_READ | CAP_ORG_WRITE | CAP_USER_READ | CAP_DICT_WRITE | CAP_REGION_READ,
+     T_OFFICER | CAP_USER_READ | CAP_DICT_WRITE | CAP_RULE_WRITE | CAP_PLAN_WRITE |
+         CAP_OBS_VERIFY | CAP_ASSESS_RUN,
      SCOPE_REGION},
-    {"county_officer", CAP_ORG_READ | CAP_ORG_WRITE | CAP_REGION_READ, SCOPE_REGION},
-    {"enterprise", CAP_ORG_READ | CAP_ORG_WRITE | CAP_REGION_READ, SCOPE_ORG},
-    {"institution", CAP_ORG_READ | CAP_ORG_WRITE | CAP_REGION_READ, SCOPE_ORG},
-    {"provider", CAP_ORG_READ | CAP_ORG_WRITE | CAP_REGION_READ, SCOPE_ORG},
-    {"broker", CAP_ORG_READ | CAP_REGION_READ, SCOPE_REGION},
-    {"expert", CAP_ORG_READ | CAP_REGION_READ, SCOPE_ORG},
+    {"county_officer", T_OFFICER, SCOPE_REGION},
+    {"enterprise",
+     T_BASE | CAP_ORG_WRITE | CAP_ENT_READ | CAP_ENT_WRITE | CAP_DEMAND_WRITE | CAP_ACH_WRITE,
+     SCOPE_ORG},
+    {"institution", T_BASE | CAP_ORG_WRITE | CAP_ACH_WRITE, SCOPE_ORG},
+    {"provider", T_BASE | CAP_ORG_WRITE, SCOPE_ORG},
+    {"broker", T_BASE | CAP_DEAL_WRITE | CAP_CONTRACT_WRITE | CAP_EVENT_WRITE, SCOPE_REGION},
+    {"expert", T_BASE, SCOPE_ORG},
 };
 #define N_ROLES (sizeof EXPECTED / sizeof EXPECTED[0])
 
@@ -132,8 +142,12 @@ static void test_role_table(void **state)
 static void test_cap_names(void **state)
 {
     (void)state;
-    static const char *const names[] = {"org.read",   "org.write",  "user.read", "user.write",
-                                        "audit.read", "dict.write", "region.read"};
+    static const char *const names[] = {
+        "org.read",    "org.write",      "user.read",       "user.write",        "audit.read",
+        "dict.write",  "region.read",    "ent.read",        "ent.write",         "ent.verify",
+        "ent.import",  "rule.write",     "market.read",     "demand.write",      "achievement.write",
+        "deal.write",  "contract.write", "event.write",     "plan.read",         "plan.write",
+        "obs.report",  "obs.verify",     "assess.run"};
     for (unsigned i = 0; i < N_CAPS; i++) {
         assert_int_equal(ALL_CAPS[i], 1u << i);
         assert_string_equal(auth_cap_name(i), names[i]);

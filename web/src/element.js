@@ -1,50 +1,15 @@
-// Registers only the Element Plus components the app uses, so the bundle does not carry
-// the whole library. Sub-components (ElOption, ElTableColumn, ElFormItem, ElRadioGroup,
-// ElMenuItem, ElAside, ElDropdownMenu, ElDropdownItem …) are registered by their parent's install: register the parent.
-// A component missing here renders as an unknown <el-…> element; the e2e test checks
-// for those. The stylesheet is imported whole (small once gzip'd).
+// Registers the whole Element Plus library. The first version registered only the
+// components in use; with three modules (enterprises, market, plans) growing in parallel
+// that list became a merge hotspot and a source of "unknown <el-…>" bugs, and the full
+// library costs ~110 KB more gzip'd in a lazily cached vendor chunk — acceptable for an
+// admin system (RuoYi-Vue3 does the same). The e2e test still checks that no unknown
+// <el-…> element renders.
 import 'element-plus/dist/index.css'
-import {
-  ElAlert,
-  ElButton,
-  ElCascader,
-  ElCol,
-  ElConfigProvider,
-  ElContainer,
-  ElDatePicker,
-  ElDescriptions,
-  ElDialog,
-  ElDrawer,
-  ElDropdown,
-  ElEmpty,
-  ElForm,
-  ElIcon,
-  ElInput,
-  ElInputNumber,
-  ElLoading,
-  ElMenu,
-  ElPagination,
-  ElRadio,
-  ElRow,
-  ElScrollbar,
-  ElSelect,
-  ElTable,
-  ElTag,
-  ElTree,
-} from 'element-plus'
-
-const components = [
-  ElAlert, ElButton, ElCascader, ElCol, ElConfigProvider, ElContainer,
-  ElDatePicker, ElDescriptions, ElDialog, ElDrawer, ElDropdown, ElEmpty,
-  ElForm, ElIcon, ElInput, ElInputNumber, ElMenu,
-  ElPagination, ElRadio, ElRow, ElScrollbar,
-  ElSelect, ElTable, ElTag, ElTree,
-]
+import ElementPlus from 'element-plus'
 
 // Vue plugin: app.use(element)
 export default {
   install(app) {
-    for (const c of components) app.use(c)
-    app.use(ElLoading)
+    app.use(ElementPlus)
   },
 }

@@ -5,6 +5,22 @@ import { createI18n } from 'vue-i18n'
 import zhCN from './locales/zh-CN.js'
 import en from './locales/en.js'
 
+// Module catalogues (web/src/modules/*/locale.js) are merged in under their own keys.
+const moduleLocales = Object.values(import.meta.glob('./modules/*/locale.js', { eager: true, import: 'default' }))
+
+// Copies src into dst recursively (objects merge, other values replace).
+function deepMerge(dst, src) {
+  for (const [k, v] of Object.entries(src || {})) {
+    if (v && typeof v === 'object' && !Array.isArray(v) && dst[k] && typeof dst[k] === 'object') deepMerge(dst[k], v)
+    else dst[k] = v
+  }
+  return dst
+}
+for (const m of moduleLocales) {
+  deepMerge(zhCN, m['zh-CN'])
+  deepMerge(en, m.en)
+}
+
 export const LOCALES = ['zh-CN', 'en']
 const STORE_KEY = 'kc.lang'
 

@@ -7,7 +7,7 @@ import Layout from './Layout.vue'
 import Login from './views/Login.vue'
 import Home from './views/Home.vue'
 
-export const pages = [
+const corePages = [
   { path: '', name: 'home', component: Home, meta: { title: 'menu.home', icon: 'HomeFilled' } },
   { path: 'orgs', name: 'orgs', component: () => import('./views/Orgs.vue'), meta: { title: 'menu.orgs', cap: 'org.read', icon: 'OfficeBuilding' } },
   { path: 'users', name: 'users', component: () => import('./views/Users.vue'), meta: { title: 'menu.users', cap: 'user.read', icon: 'User' } },
@@ -15,6 +15,15 @@ export const pages = [
   { path: 'chains', name: 'chains', component: () => import('./views/Chains.vue'), meta: { title: 'menu.chains', cap: 'region.read', icon: 'Connection' } },
   { path: 'audit', name: 'audit', component: () => import('./views/Audit.vue'), meta: { title: 'menu.audit', cap: 'audit.read', icon: 'Document' } },
 ]
+
+// Module pages (web/src/modules/*/index.js, see modules/README.md) and their submenus.
+const modules = Object.values(import.meta.glob('./modules/*/index.js', { eager: true }))
+export const groups = modules.filter((m) => m.group).map((m) => m.group).sort((a, b) => a.order - b.order)
+const modulePages = modules.flatMap((m) => m.pages || [])
+const publicPages = modulePages.filter((p) => p.meta && p.meta.public)
+
+// Every page inside the layout; the side menu shows those without `menu: false`.
+export const pages = [...corePages, ...modulePages.filter((p) => !(p.meta && p.meta.public))]
 
 // Pages outside the side menu, open to every logged-in user (reached from the top bar).
 const extraPages = [
@@ -25,6 +34,7 @@ export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/login', name: 'login', component: Login, meta: { public: true } },
+    ...publicPages.map((p) => ({ ...p, path: `/p/${p.path}` })),
     { path: '/', component: Layout, children: [...pages, ...extraPages] },
     { path: '/:rest(.*)*', name: 'notfound', component: () => import('./views/NotFound.vue'), meta: { public: true } },
   ],
