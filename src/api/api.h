@@ -87,6 +87,19 @@ void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *
 
 /* Messages: the text for an error code in the request's language, with the field's
  * label substituted where the template wants one. Allocated from r->arena. */
+/* One catalogue entry: an error code ("%s" in a template is the field label) or a field
+ * label. */
+struct msg {
+    const char *code; /* error code or field name */
+    const char *zh;   /* Chinese text */
+    const char *en;   /* English text */
+};
+/* Each module's own error messages and field labels (src/api/msg_<module>.c), ended by
+ * an entry whose code is NULL. The core table (msg.c) is searched first. */
+extern const struct msg msg_ladder_errors[], msg_ladder_fields[];
+extern const struct msg msg_market_errors[], msg_market_fields[];
+extern const struct msg msg_plans_errors[], msg_plans_fields[];
+
 const char *msg_error(struct http_req *r, const char *code, const char *field);
 /* The label of a field in the request's language. */
 const char *msg_field(bool en, const char *field);

@@ -8,12 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-/* One error message; "%s" in a template is the field label. */
-struct msg {
-    const char *code; /* error code */
-    const char *zh;   /* Chinese template */
-    const char *en;   /* English template */
-};
+/* struct msg and the module tables (msg_<module>.c) are declared in api/api.h. */
 
 static const struct msg messages[] = {
     {"invalid_json", "请求体不是合法的 JSON（须为 UTF-8 编码的对象）",
@@ -84,20 +79,39 @@ static const struct msg fields[] = {
     {"entity_id", "对象编号", "Entity id"},
 };
 
+/* The core tables first, then each module's (ended by a NULL code). */
+static const struct msg *const message_tables[] = {msg_ladder_errors, msg_market_errors,
+                                                   msg_plans_errors};
+static const struct msg *const field_tables[] = {msg_ladder_fields, msg_market_fields,
+                                                 msg_plans_fields};
+#define N_MODULE_TABLES (sizeof(message_tables) / sizeof(message_tables[0]))
+
+/* Finds code in the core table (n entries) or the module tables; NULL when unknown. */
+static const struct msg *find(const struct msg *core, size_t n,
+                              const struct msg *const *modules, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(core[i].code, code) == 0)
+            return &core[i];
+    for (size_t t = 0; t < N_MODULE_TABLES; t++)
+        for (const struct msg *m = modules[t]; m->code; m++)
+            if (strcmp(m->code, code) == 0)
+                return m;
+    return NULL;
+}
+
 const char *msg_field(bool en, const char *field)
 {
-    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
-        if (strcmp(fields[i].code, field) == 0)
-            return en ? fields[i].en : fields[i].zh;
-    return field;
+    const struct msg *m = find(fields, sizeof(fields) / sizeof(fields[0]), field_tables, field);
+    return m ? (en ? m->en : m->zh) : field;
 }
 
 const char *msg_error(struct http_req *r, const char *code, const char *field)
 {
-    for (size_t i = 0; i < sizeof(messages) / sizeof(messages[0]); i++) {
-        if (strcmp(messages[i].code, code) != 0)
-            continue;
-        const char *t = r->en ? messages[i].en : messages[i].zh;
+    const struct msg *m =
+        find(messages, sizeof(messages) / sizeof(messages[0]), message_tables, code);
+    if (m) {
+        const char *t = r->en ? m->en : m->zh;
         if (!strstr(t, "%s"))
             return t;
         const char *label = field ? msg_field(r->en, field) : (r->en ? "The value" : "该值");
