@@ -68,6 +68,8 @@ bench:
 	bench/http.sh
 	@if [ -x $(BUILD)/rules_bench ]; then echo; $(BUILD)/rules_bench; fi
 	@if [ -x $(BUILD)/search_bench ]; then echo; $(BUILD)/search_bench $(SEARCH_BENCH_ARGS); fi
+	@# Module benchmarks: each bench/module-*.sh prints its own figures (import, recompute …).
+	@for b in bench/module-*.sh; do [ -x "$$b" ] || continue; echo; "$$b" || exit 1; done
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) web/dist

@@ -98,6 +98,7 @@ struct msg {
  * an entry whose code is NULL. The core table (msg.c) is searched first. */
 extern const struct msg msg_ladder_errors[], msg_ladder_fields[];
 extern const struct msg msg_market_errors[], msg_market_fields[];
+extern const struct msg msg_deals_errors[], msg_deals_fields[];
 extern const struct msg msg_plans_errors[], msg_plans_fields[];
 
 const char *msg_error(struct http_req *r, const char *code, const char *field);

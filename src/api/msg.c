@@ -35,7 +35,8 @@ static const struct msg messages[] = {
      "Invalid unified social credit code: 18 characters with a correct check character"},
     {"uscc_orgcode", "统一社会信用代码中的组织机构代码校验位不符（仅提示）",
      "The organisation-code check inside the USCC does not match (warning only)"},
-    {"invalid_region", "%s：行政区划代码不存在或不可用于此处", "%s: unknown region code, or not usable here"},
+    {"invalid_region", "%s：行政区划代码不存在或不可用于此处",
+     "%s: unknown region code, or not usable here"},
     {"region_out_of_scope", "%s超出您的管辖范围", "%s is outside your region"},
     {"weak_password", "密码须为 10–128 个字符，至少包含字母、数字、符号中的两类，且不能包含用户名",
      "The password needs 10–128 characters, at least two of letters, digits and symbols, and "
@@ -81,14 +82,14 @@ static const struct msg fields[] = {
 
 /* The core tables first, then each module's (ended by a NULL code). */
 static const struct msg *const message_tables[] = {msg_ladder_errors, msg_market_errors,
-                                                   msg_plans_errors};
+                                                   msg_deals_errors, msg_plans_errors};
 static const struct msg *const field_tables[] = {msg_ladder_fields, msg_market_fields,
-                                                 msg_plans_fields};
+                                                 msg_deals_fields, msg_plans_fields};
 #define N_MODULE_TABLES (sizeof(message_tables) / sizeof(message_tables[0]))
 
 /* Finds code in the core table (n entries) or the module tables; NULL when unknown. */
-static const struct msg *find(const struct msg *core, size_t n,
-                              const struct msg *const *modules, const char *code)
+static const struct msg *find(const struct msg *core, size_t n, const struct msg *const *modules,
+                              const char *code)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(core[i].code, code) == 0)

@@ -6,6 +6,7 @@
 #include "api/handlers.h"
 #include "api/handlers_ladder.h"
 #include "api/handlers_market.h"
+#include "api/handlers_deals.h"
 #include "api/handlers_plans.h"
 #include "http/http.h"
 
@@ -94,6 +95,7 @@ const struct route http_routes[] = {
 /* Each product module keeps its routes in its own file (no merge hotspot here). */
 #include "api/routes_ladder.inc"
 #include "api/routes_market.inc"
+#include "api/routes_deals.inc"
 #include "api/routes_plans.inc"
 };
 

@@ -249,6 +249,8 @@ int demo_load(struct db *db, const char *accounts_path, int *loaded)
     if (!rc)
         rc = demo_market(db);
     if (!rc)
+        rc = demo_deals(db);
+    if (!rc)
         rc = demo_plans(db);
     FILE *f = NULL;
     if (!rc) {

@@ -19,7 +19,8 @@ int demo_load(struct db *db, const char *accounts_path, int *loaded) KC_MUST_CHE
  * exist and before the accounts are created (src/cli/demo_<module>.c). Each returns 0 or
  * a kc_err; an error rolls the whole demo back. */
 int demo_ladder(struct db *db) KC_MUST_CHECK; /* enterprises, years, certificates */
-int demo_market(struct db *db) KC_MUST_CHECK; /* demands, achievements, experts, deals */
+int demo_market(struct db *db) KC_MUST_CHECK; /* demands, achievements, experts */
+int demo_deals(struct db *db) KC_MUST_CHECK;  /* matches, contracts, roadshows */
 int demo_plans(struct db *db) KC_MUST_CHECK;  /* the five seed plans, observations */
 
 #endif
