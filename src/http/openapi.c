@@ -57,6 +57,8 @@ static const struct schema_def schemas[] = {
                    "\"code\":{\"type\":\"string\",\"maxLength\":32},\"name\":{\"type\":"
                    "\"string\",\"maxLength\":50},\"group_name\":{\"type\":[\"string\",\"null\"],"
                    "\"maxLength\":50}},\"additionalProperties\":false}"},
+/* Each product module's request-body schemas. */
+#include "api/schemas_deals.inc"
 };
 
 /* Writes the operation object of one route. */
