@@ -5,7 +5,9 @@
 #include "api/handlers_deals.h"
 #include "db/db.h"
 #include "domain/contract_types.h"
+#include "domain/pipeline.h"
 #include "store/contract.h"
+#include "store/match.h"
 #include "store/org.h"
 
 #include <stdio.h>
@@ -28,6 +30,7 @@ static const struct field_spec contract_fields[] = {
     {"registration_no", FT_STR, true, 32},
     {"registered_on", FT_STR, true, 10},
     {"achievement_id", FT_INT_NULL, false, 0},
+    {"match_id", FT_INT_NULL, false, 0},
     {"note", FT_STR_NULL, false, 500},
     {NULL, 0, 0, 0},
 };
@@ -67,7 +70,8 @@ static bool read_filter(struct http_req *r, struct contract_filter *f)
            deals_qdate(r, "to", &f->to) && deals_qint(r, "org_id", &f->org_id) &&
            deals_qint(r, "seller_org_id", &f->seller_org_id) &&
            deals_qint(r, "buyer_org_id", &f->buyer_org_id) &&
-           deals_qint(r, "achievement_id", &f->achievement_id);
+           deals_qint(r, "achievement_id", &f->achievement_id) &&
+           deals_qint(r, "match_id", &f->match_id) && deals_qint(r, "broker_id", &f->broker_id);
 }
 
 /* GET /api/v1/contracts */
@@ -109,6 +113,8 @@ int api_contracts_export(struct http_req *r)
         "signed_on", "签订日期", "Signed on",
         "registered_on", "登记日期", "Registered on",
         "achievement_title", "来源成果", "Achievement",
+        "match_id", "对接记录", "Match",
+        "broker_name", "技术经纪人", "Broker",
         "note", "备注", "Note",
         NULL};
     static const char *const formats[] = {"xlsx", "csv", NULL};
@@ -474,6 +480,22 @@ static bool validate(struct http_req *r, struct db *db, json_t *o)
                           &n) != 0 ||
                 n == 0))
         return reject(r, "not_found_ref", "achievement_id");
+    int64_t match = ival(o, "match_id");
+    if (match) {
+        /* The match a contract came from: in the registrar's region and signed. */
+        json_t *m = NULL;
+        int mrc = match_get(db, &r->user.scope, pipeline_labels_json(r->en), match, &m);
+        if (mrc && mrc != KC_ERR_NOT_FOUND) {
+            api_fail(r, mrc, NULL, NULL);
+            return false;
+        }
+        bool is_signed = !mrc && strcmp(api_str(m, "stage"), "signed") == 0;
+        json_decref(m);
+        if (mrc)
+            return reject(r, "not_found_ref", "match_id");
+        if (!is_signed)
+            return reject(r, "match_not_signed", "match_id");
+    }
     return true;
 }
 
@@ -487,14 +509,24 @@ static void reply_contract(struct http_req *r, int status, json_t *c)
     http_reply_json(r, status, &out);
 }
 
-/* Inside the open transaction: 409 when the registration number is taken (by another
- * contract than except_id). Returns 0, KC_ERR_CONFLICT (replied) or a db error. */
+/* Inside the open transaction: 409 when the registration number is taken, or the match
+ * already registered a contract (by another contract than except_id). Returns 0,
+ * KC_ERR_CONFLICT (replied) or a db error. */
 static int check_unique(struct http_req *r, struct db *db, json_t *o, int64_t except_id)
 {
     bool taken = false;
     int rc = contract_regno_taken(db, api_str(o, "registration_no"), except_id, &taken);
     if (!rc && taken) {
         http_reply_error(r, 409, "duplicate_registration_no", "registration_no");
+        return KC_ERR_CONFLICT;
+    }
+    int64_t n = 0;
+    if (!rc && ival(o, "match_id"))
+        rc = db_scalar(db_query(db, "SELECT count(*) FROM contracts WHERE match_id = ? AND id <> ?",
+                                "ii", ival(o, "match_id"), except_id),
+                       &n);
+    if (!rc && n) {
+        http_reply_error(r, 409, "match_has_contract", "match_id");
         return KC_ERR_CONFLICT;
     }
     return rc;
@@ -524,6 +556,8 @@ int api_contracts_create(struct http_req *r)
     if (!rc)
         rc = contract_insert(db, o, r->user.id, &id);
     if (!rc)
+        rc = contract_count_deal(db, o, +1);
+    if (!rc)
         rc = contract_get(db, &r->user.scope, labels(r), id, &after);
     if (!rc) {
         struct audit_ctx ctx = api_audit_ctx(r);
@@ -551,7 +585,8 @@ static void strip_readonly(json_t *o)
     static const char *ro[] = {"id",           "type_name",         "subtype_name",
                                "seller_name",  "buyer_name",        "buyer_region_code",
                                "region_code",  "region_name",       "achievement_title",
-                               "created_at",   "updated_at",        NULL};
+                               "created_at",   "updated_at",        "broker_id",
+                               "broker_name",  NULL};
     for (const char **k = ro; *k; k++)
         json_object_del(o, *k);
 }
@@ -588,6 +623,10 @@ int api_contracts_patch(struct http_req *r)
     rc = check_unique(r, db, merged, id);
     if (!rc)
         rc = contract_update(db, id, merged, r->user.id);
+    if (!rc)
+        rc = contract_count_deal(db, before, -1);
+    if (!rc)
+        rc = contract_count_deal(db, merged, +1);
     if (!rc)
         rc = contract_get(db, &r->user.scope, labels(r), id, &after);
     if (rc == KC_ERR_NOT_FOUND)
@@ -627,6 +666,8 @@ int api_contracts_delete(struct http_req *r)
         rc = contract_get(db, &r->user.scope, labels(r), id, &before);
     if (!rc)
         rc = contract_delete(db, id);
+    if (!rc)
+        rc = contract_count_deal(db, before, -1);
     if (!rc) {
         struct audit_ctx ctx = api_audit_ctx(r);
         rc = audit_write(db, &ctx, "delete", "contract", id, before, NULL);

@@ -21,4 +21,16 @@ int api_roadshows_create(struct http_req *r);
 int api_roadshows_patch(struct http_req *r);
 int api_roadshows_delete(struct http_req *r);
 
+/* api/matches.c — the brokerage pipeline, roadshow intents, brokers. */
+int api_matches_list(struct http_req *r);
+int api_matches_board(struct http_req *r);
+int api_matches_get(struct http_req *r);
+int api_matches_contract_draft(struct http_req *r);
+int api_matches_create(struct http_req *r);
+int api_matches_patch(struct http_req *r);
+int api_matches_stage(struct http_req *r);
+int api_roadshows_intent(struct http_req *r);
+int api_brokers_list(struct http_req *r);
+int api_brokers_metrics(struct http_req *r);
+
 #endif

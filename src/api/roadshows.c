@@ -18,6 +18,7 @@ static const struct field_spec roadshow_fields[] = {
     {"description", FT_STR_NULL, false, 2000},
     {"achievement_ids", FT_INT_LIST, false, 0},
     {"attendee_org_ids", FT_INT_LIST, false, 0},
+    {"demand_ids", FT_INT_LIST, false, 0},
     {NULL, 0, 0, 0},
 };
 
@@ -119,7 +120,9 @@ static bool validate(struct http_req *r, struct db *db, json_t *o)
     }
     return ids_exist(r, db, o, "achievement_ids",
                      "SELECT count(*) FROM achievements WHERE id = ?") &&
-           ids_exist(r, db, o, "attendee_org_ids", "SELECT count(*) FROM orgs WHERE id = ?");
+           ids_exist(r, db, o, "attendee_org_ids", "SELECT count(*) FROM orgs WHERE id = ?") &&
+           ids_exist(r, db, o, "demand_ids",
+                     "SELECT count(*) FROM demands WHERE id = ? AND status <> 'draft'");
 }
 
 /* POST /api/v1/roadshows */
@@ -172,13 +175,16 @@ static json_t *editable(json_t *loaded)
                                  "description", NULL};
     for (const char **k = keys; *k; k++)
         json_object_set(o, *k, json_object_get(loaded, *k));
-    json_t *ach = json_array(), *att = json_array();
+    json_t *ach = json_array(), *att = json_array(), *dem = json_array();
     size_t i;
     json_t *v;
     json_array_foreach(json_object_get(loaded, "achievements"), i, v)
         json_array_append(ach, json_object_get(v, "id"));
     json_array_foreach(json_object_get(loaded, "attendees"), i, v)
         json_array_append(att, json_object_get(v, "id"));
+    json_array_foreach(json_object_get(loaded, "demands"), i, v)
+        json_array_append(dem, json_object_get(v, "id"));
+    json_object_set_new(o, "demand_ids", dem);
     json_object_set_new(o, "achievement_ids", ach);
     json_object_set_new(o, "attendee_org_ids", att);
     return o;

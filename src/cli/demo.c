@@ -53,6 +53,10 @@ static const struct account accounts[] = {
     {"inst_jiaxing", "嘉兴高校用户", "institution", "330402", "inst_jiaxing"},
     {"provider_taizhou", "台州检测机构用户", "provider", "331002", "provider_taizhou"},
     {"broker_jiaxing", "嘉兴技术经纪人", "broker", "330400", ""},
+    {"broker_nanhu", "南湖技术经纪人", "broker", "330402", ""},
+    {"broker_taizhou", "台州技术经纪人", "broker", "331000", ""},
+    {"broker_lishui", "丽水技术经纪人", "broker", "331100", ""},
+    {"broker_yangzhou", "扬州技术经纪人", "broker", "321000", ""},
     {"expert_lishui", "丽水评审专家", "expert", "331102", "expert_lishui"},
 };
 
@@ -244,14 +248,8 @@ int demo_load(struct db *db, const char *accounts_path, int *loaded)
     rc = db_begin(db);
     if (!rc)
         rc = gen_orgs(db);
-    if (!rc)
-        rc = demo_ladder(db);
-    if (!rc)
-        rc = demo_market(db);
-    if (!rc)
-        rc = demo_deals(db);
-    if (!rc)
-        rc = demo_plans(db);
+    /* The accounts exist before the module data, so modules can refer to users (the
+     * brokers of pipeline matches). */
     FILE *f = NULL;
     if (!rc) {
         int fd = open(accounts_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -278,6 +276,14 @@ int demo_load(struct db *db, const char *accounts_path, int *loaded)
         if (!rc)
             fprintf(f, "%s\t%s\t%s\t%s\n", a->username, pw, a->role, a->region);
     }
+    if (!rc)
+        rc = demo_ladder(db);
+    if (!rc)
+        rc = demo_market(db);
+    if (!rc)
+        rc = demo_deals(db);
+    if (!rc)
+        rc = demo_plans(db);
     if (f && fclose(f) != 0 && !rc)
         rc = KC_ERR_IO;
     if (!rc)

@@ -16,8 +16,8 @@ struct db;
 int demo_load(struct db *db, const char *accounts_path, int *loaded) KC_MUST_CHECK;
 
 /* Module demo data, each called inside demo_load's transaction after the organisations
- * exist and before the accounts are created (src/cli/demo_<module>.c). Each returns 0 or
- * a kc_err; an error rolls the whole demo back. */
+ * and the demo accounts exist (src/cli/demo_<module>.c). Each returns 0 or a kc_err; an
+ * error rolls the whole demo back. */
 int demo_ladder(struct db *db) KC_MUST_CHECK; /* enterprises, years, certificates */
 int demo_market(struct db *db) KC_MUST_CHECK; /* demands, achievements, experts */
 int demo_deals(struct db *db) KC_MUST_CHECK;  /* matches, contracts, roadshows */

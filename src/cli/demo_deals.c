@@ -4,18 +4,25 @@
  * Deterministic (fixed seed, fixed calendar): registered technology contracts of the four
  * seed cities from 2024-01 to 2026-10 with a plausible type mix (技术服务 and 技术开发 most
  * often, 转让/许可 rarer, 技术许可 only under the 2026 rules) and amounts from a few 万元
- * to tens of millions of 元, and roadshows per city. The data is fictitious and scaled
- * down: one demo city registers ~150 contracts a year, far fewer than a real one. */
+ * to tens of millions of 元; pipeline matches of the published demo demands with
+ * achievements and institutions in every stage, worked by the demo brokers (signed ones
+ * registered their contract); and roadshows per city with showcased demands and the
+ * intents recorded there. The data is fictitious and scaled down: one demo city registers
+ * ~150 contracts a year, far fewer than a real one. */
 #include "cli/demo.h"
 #include "core/timeutil.h"
+#include "core/xalloc.h"
 #include "db/db.h"
 #include "domain/contract_types.h"
 #include "domain/demo_gen.h"
 #include "store/audit.h"
+#include "domain/pipeline.h"
 #include "store/contract.h"
+#include "store/match.h"
 #include "store/roadshow.h"
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -242,18 +249,329 @@ static int gen_city_contracts(struct db *db, struct demo_rng *rng, const struct 
     return rc;
 }
 
-/* Inserts one roadshow through the store and audits it as the demo. */
-static int add_roadshow(struct db *db, json_t *o)
+/* The fixed "today" of the demo calendar: nothing happens after it. */
+#define DEMO_NOW_DATE "2026-11-20"
+
+/* A demo broker: a user and the region prefix it covers. */
+struct demo_broker {
+    int64_t id;        /* users.id */
+    char prefix[7];    /* its region prefix */
+};
+
+/* Loads the broker users (in id order). */
+static int load_brokers(struct db *db, struct demo_broker *out, size_t cap, size_t *n)
 {
+    *n = 0;
+    struct db_stmt *st = db_prep(db, "SELECT id, region_code FROM users WHERE role = 'broker' "
+                                     "AND status = 'active' ORDER BY id");
+    if (!st)
+        return KC_ERR_DB;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW && *n < cap) {
+        out[*n].id = db_col_int(st, 0);
+        auth_region_prefix(db_col_text(st, 1), out[*n].prefix);
+        (*n)++;
+    }
+    db_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+/* Picks a broker covering region (the most local first, then by rng among equals);
+ * returns its index or -1. */
+static int pick_broker(struct demo_rng *rng, const struct demo_broker *b, size_t n,
+                       const char *region)
+{
+    int best = -1;
+    size_t best_len = 0;
+    unsigned ties = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(b[i].prefix);
+        if (strncmp(region, b[i].prefix, len) != 0)
+            continue;
+        if (best < 0 || len > best_len) {
+            best = (int)i;
+            best_len = len;
+            ties = 1;
+        } else if (len == best_len && demo_rng_below(rng, ++ties) == 0) {
+            best = (int)i;
+        }
+    }
+    return best;
+}
+
+/* Audits a match as the demo wrote it. */
+static int audit_match(struct db *db, int64_t id)
+{
+    struct scope all = {"", "~", 0};
+    json_t *after = NULL;
+    int rc = match_get(db, &all, pipeline_labels_json(false), id, &after);
+    struct audit_ctx ctx = {0, "demo", "-"};
+    if (!rc)
+        rc = audit_write(db, &ctx, "create", "match", id, NULL, after);
+    json_decref(after);
+    return rc;
+}
+
+/* Unix seconds of 09:00 China time on date + days. */
+static int64_t day_time(const char *date, int days)
+{
+    int64_t t = 0;
+    if (time_parse_date(date, &t) != 0)
+        return 0;
+    return t + (int64_t)days * 86400 + 3600;
+}
+
+/* The China date of Unix time t into out[11]. */
+static void china_date(int64_t t, char out[11])
+{
+    time_t x = (time_t)(t + 8 * 3600);
+    struct tm tm;
+    gmtime_r(&x, &tm);
+    strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* Registers the contract of a signed demo match (seller = the supply side). */
+static int register_match_contract(struct db *db, struct demo_rng *rng, int64_t match_id,
+                                   int64_t seller, int64_t buyer, int64_t achievement,
+                                   int64_t budget_max, int64_t signed_at, unsigned *seq)
+{
+    char signed_on[11], reg_on[11], region[7], regno[17], title[200];
+    china_date(signed_at, signed_on);
+    china_date(signed_at + (int64_t)(3 + demo_rng_below(rng, 25)) * 86400, reg_on);
+    if (strcmp(reg_on, DEMO_NOW_DATE) > 0)
+        return 0; /* signed recently: not registered yet */
+    const struct contract_ruleset *rs = contract_types_for_date(signed_on);
+    if (!rs || org_region(db, seller, region) != 0)
+        return 0;
+    bool r26 = strcmp(rs->id, "contract-2026") == 0;
+    unsigned pick = demo_rng_below(rng, 10);
+    const char *type = pick < 6 ? "development" : pick < 8 ? "transfer" : r26 ? "license"
+                                                                              : "transfer";
+    const char *subtype = pick < 4   ? "entrusted"
+                          : pick < 6 ? "cooperative"
+                          : pick < 8 ? "patent_right"
+                                     : "patent_license";
+    int64_t amount = draw_amount(rng);
+    if (budget_max > 0 && amount > budget_max)
+        amount = budget_max - budget_max % 10000;
+    if (amount < 3000000)
+        amount = 3000000;
+    int64_t tech = amount / 100 * (85 + demo_rng_below(rng, 16));
+    snprintf(regno, sizeof(regno), "%.4s%.4s02%06u", reg_on, region, ++*seq % 1000000u);
+    struct db_stmt *st = db_query(db, "SELECT title FROM demands d JOIN matches m ON "
+                                      "m.demand_id = d.id WHERE m.id = ?",
+                                  "i", match_id);
+    snprintf(title, sizeof(title), "技术合同");
+    if (st && db_step(st) == DB_ROW)
+        snprintf(title, sizeof(title), "%s", db_col_text(st, 0));
+    if (st)
+        db_done(st);
+    json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:I}", "title", title,
+                          "rule_set", rs->id, "type", type, "subtype", subtype, "seller_org_id",
+                          (json_int_t)seller, "buyer_org_id", (json_int_t)buyer,
+                          "contract_amount_fen", (json_int_t)amount, "tech_amount_fen",
+                          (json_int_t)tech, "signed_on", signed_on, "registration_no", regno,
+                          "registered_on", reg_on, "region_code", region, "match_id",
+                          (json_int_t)match_id);
+    if (achievement)
+        json_object_set_new(j, "achievement_id", json_integer(achievement));
+    int rc = add_contract(db, j);
+    if (!rc)
+        rc = contract_count_deal(db, j, +1);
+    json_decref(j);
+    return rc;
+}
+
+/* One demo match: inserted as proposed at created, then moved along its planned path. */
+struct plan {
+    struct match_new m;     /* the record */
+    int64_t created;        /* proposed at */
+    unsigned final_stage;   /* 0 proposed … 3 signed, 4 dropped */
+    unsigned broker_speed;  /* hours added to the first response */
+    int64_t budget_max;     /* the demand's budget ceiling (分), 0 if unknown */
+};
+
+/* Inserts a planned match and moves it through its stages (never past the demo's today). */
+static int play_match(struct db *db, struct demo_rng *rng, struct plan *p, unsigned *seq)
+{
+    static const char *const path[] = {"proposed", "contacted", "negotiating", "signed"};
+    static const char *const reasons[] = {"price_gap", "too_early",  "no_budget",
+                                          "ip_unclear", "benefit_unclear", "other"};
+    int64_t limit = day_time(DEMO_NOW_DATE, 0);
+    struct match_actor who = {0, "demo", p->created};
+    bool open = false;
+    int rc = match_open_exists(db, &p->m, &open);
+    if (rc || open)
+        return rc;
     int64_t id = 0;
-    int rc = roadshow_insert(db, o, 0, &id);
+    rc = match_insert(db, &p->m, &who, &id);
+    unsigned target = p->final_stage == 4 ? demo_rng_below(rng, 3) : p->final_stage;
+    int64_t t = p->created;
+    unsigned at = 0;
+    for (unsigned s = 1; rc == 0 && s <= target && s <= 3; s++) {
+        int64_t step = s == 1 ? (int64_t)(2 + p->broker_speed + demo_rng_below(rng, 30)) * 3600
+                       : s == 2 ? (int64_t)(3 + demo_rng_below(rng, 18)) * 86400
+                                : (int64_t)(10 + demo_rng_below(rng, 50)) * 86400;
+        if (t + step > limit)
+            break;
+        t += step;
+        who.at = t;
+        rc = match_set_stage(db, id, path[s - 1], path[s], NULL, NULL, &who);
+        at = s;
+    }
+    if (rc == 0 && p->final_stage == 4) {
+        int64_t step = (int64_t)(1 + demo_rng_below(rng, 20)) * 86400;
+        if (t + step <= limit) {
+            who.at = t + step;
+            const char *reason = reasons[demo_rng_below(rng, 6)];
+            rc = match_set_stage(db, id, path[at], "dropped", reason,
+                                 strcmp(reason, "other") == 0 ? "企业战略调整，项目暂缓" : NULL,
+                                 &who);
+        }
+    }
+    if (rc == 0 && at == 3 && p->m.supply_org_id && p->m.supply_org_id != p->m.demand_org_id)
+        rc = register_match_contract(db, rng, id, p->m.supply_org_id, p->m.demand_org_id,
+                                     p->m.achievement_id, p->budget_max, t, seq);
+    if (rc == 0)
+        rc = audit_match(db, id);
+    return rc;
+}
+
+/* Matches of the published demo demands with achievements (preferably of the demand's
+ * chain) and, now and then, an institution of the demand's city. */
+static int gen_matches(struct db *db, struct demo_rng *rng)
+{
+    struct demo_broker brokers[32];
+    size_t nb = 0;
+    int rc = load_brokers(db, brokers, 32, &nb);
+    int64_t n_ach = 0;
+    if (!rc)
+        rc = db_scalar(db_prep(db, "SELECT count(*) FROM achievements WHERE status = "
+                                   "'published' AND owner_org_id IS NOT NULL"),
+                       &n_ach);
+    if (rc || n_ach == 0)
+        return rc;
+    /* The demands first (statements are reused while generating). */
+    struct dem {
+        int64_t id, org;
+        char region[7], chain[33];
+        int64_t budget_max;
+    } *d = xcalloc(400, sizeof(*d));
+    size_t nd = 0;
+    struct db_stmt *st = db_prep(db, "SELECT id, org_id, region_code, coalesce(chain, ''), "
+                                     "coalesce(budget_max_fen, 0) FROM demands WHERE status IN "
+                                     "('published', 'matched') ORDER BY id LIMIT 400");
+    while (st && nd < 400 && db_step(st) == DB_ROW) {
+        d[nd].id = db_col_int(st, 0);
+        d[nd].org = db_col_int(st, 1);
+        snprintf(d[nd].region, sizeof(d[nd].region), "%s", db_col_text(st, 2));
+        snprintf(d[nd].chain, sizeof(d[nd].chain), "%s", db_col_text(st, 3));
+        d[nd].budget_max = db_col_int(st, 4);
+        nd++;
+    }
+    if (st)
+        db_done(st);
+    unsigned seq = 0;
+    for (size_t i = 0; rc == 0 && i < nd; i++) {
+        unsigned k = 1 + demo_rng_below(rng, 3);
+        for (unsigned j = 0; rc == 0 && j < k; j++) {
+            struct plan p;
+            memset(&p, 0, sizeof(p));
+            p.m.demand_id = d[i].id;
+            p.m.demand_org_id = d[i].org;
+            p.m.region_code = d[i].region;
+            p.m.source = "manual";
+            p.budget_max = d[i].budget_max;
+            int b = pick_broker(rng, brokers, nb, d[i].region);
+            /* One in eight open matches waits for a broker. */
+            if (b >= 0 && demo_rng_below(rng, 8) != 0) {
+                p.m.broker_id = brokers[b].id;
+                p.broker_speed = (unsigned)(b % 4) * 10;
+            }
+            int64_t owner = 0, ach = 0;
+            if (demo_rng_below(rng, 6) == 0) {
+                /* An institution of the demand's city. */
+                char lo[5], hi[5];
+                snprintf(lo, sizeof(lo), "%.4s", d[i].region);
+                snprintf(hi, sizeof(hi), "%.4s", d[i].region);
+                hi[3]++;
+                int64_t cnt = 0;
+                if (db_scalar(db_query(db,
+                                       "SELECT count(*) FROM orgs WHERE kind IN ('university', "
+                                       "'institute', 'new_rd_institution') AND region_code >= ? "
+                                       "AND region_code < ?",
+                                       "ss", lo, hi),
+                              &cnt) != 0 ||
+                    cnt == 0)
+                    continue;
+                int64_t off = demo_rng_below(rng, (uint32_t)cnt);
+                st = db_query(db,
+                              "SELECT id FROM orgs WHERE kind IN ('university', 'institute', "
+                              "'new_rd_institution') AND region_code >= ? AND region_code < ? "
+                              "ORDER BY id LIMIT 1 OFFSET ?",
+                              "ssi", lo, hi, off);
+                if (st && db_step(st) == DB_ROW)
+                    owner = db_col_int(st, 0);
+                if (st)
+                    db_done(st);
+                p.m.target_kind = "institution";
+            } else {
+                int64_t in_chain = 0;
+                if (d[i].chain[0] &&
+                    db_scalar(db_query(db,
+                                       "SELECT count(*) FROM achievements WHERE status = "
+                                       "'published' AND owner_org_id IS NOT NULL AND chain = ?",
+                                       "s", d[i].chain),
+                              &in_chain) != 0)
+                    in_chain = 0;
+                int64_t pool = in_chain ? in_chain : n_ach;
+                int64_t off = demo_rng_below(rng, (uint32_t)(pool > 4000000000 ? 4000000000 : pool));
+                st = in_chain ? db_query(db,
+                                         "SELECT id, owner_org_id FROM achievements WHERE status "
+                                         "= 'published' AND owner_org_id IS NOT NULL AND chain = "
+                                         "? ORDER BY id LIMIT 1 OFFSET ?",
+                                         "si", d[i].chain, off)
+                              : db_query(db,
+                                         "SELECT id, owner_org_id FROM achievements WHERE status "
+                                         "= 'published' AND owner_org_id IS NOT NULL ORDER BY id "
+                                         "LIMIT 1 OFFSET ?",
+                                         "i", off);
+                if (st && db_step(st) == DB_ROW) {
+                    ach = db_col_int(st, 0);
+                    owner = db_col_int(st, 1);
+                }
+                if (st)
+                    db_done(st);
+                p.m.target_kind = "achievement";
+                p.m.achievement_id = ach;
+                if (!ach)
+                    continue;
+            }
+            if (!owner || owner == d[i].org)
+                continue;
+            p.m.supply_org_id = owner;
+            p.created = day_time("2025-01-06", (int)demo_rng_below(rng, 660)) +
+                        (int64_t)demo_rng_below(rng, 8) * 3600;
+            unsigned r = demo_rng_below(rng, 100);
+            p.final_stage = r < 22 ? 0 : r < 40 ? 1 : r < 56 ? 2 : r < 78 ? 3 : 4;
+            rc = play_match(db, rng, &p, &seq);
+        }
+    }
+    free(d);
+    return rc;
+}
+
+/* Inserts one roadshow through the store and audits it as the demo. */
+static int add_roadshow(struct db *db, json_t *o, int64_t *id)
+{
+    int rc = roadshow_insert(db, o, 0, id);
     struct scope all = {"", "~", 0};
     json_t *after = NULL;
     if (!rc)
-        rc = roadshow_get(db, &all, id, &after);
+        rc = roadshow_get(db, &all, *id, &after);
     struct audit_ctx ctx = {0, "demo", "-"};
     if (!rc)
-        rc = audit_write(db, &ctx, "create", "roadshow", id, NULL, after);
+        rc = audit_write(db, &ctx, "create", "roadshow", *id, NULL, after);
     json_decref(after);
     return rc;
 }
@@ -286,6 +604,87 @@ static json_t *pick_achievements(struct db *db, struct demo_rng *rng, const char
     return a;
 }
 
+/* Up to n published demands of the city (by id from a random start). */
+static json_t *pick_demands(struct db *db, struct demo_rng *rng, const char *city, unsigned n)
+{
+    json_t *a = json_array();
+    char lo[5], hi[5];
+    snprintf(lo, sizeof(lo), "%.4s", city);
+    snprintf(hi, sizeof(hi), "%.4s", city);
+    hi[3]++;
+    int64_t total = 0;
+    if (db_scalar(db_query(db,
+                           "SELECT count(*) FROM demands WHERE status IN ('published', "
+                           "'matched') AND region_code >= ? AND region_code < ?",
+                           "ss", lo, hi),
+                  &total) != 0 ||
+        total == 0)
+        return a;
+    int64_t off = total > n ? demo_rng_below(rng, (uint32_t)(total - n)) : 0;
+    struct db_stmt *st = db_query(db,
+                                  "SELECT id FROM demands WHERE status IN ('published', "
+                                  "'matched') AND region_code >= ? AND region_code < ? "
+                                  "ORDER BY id LIMIT ? OFFSET ?",
+                                  "ssii", lo, hi, (int64_t)n, off);
+    while (st && db_step(st) == DB_ROW)
+        json_array_append_new(a, json_integer(db_col_int(st, 0)));
+    if (st)
+        db_done(st);
+    return a;
+}
+
+/* The intents recorded at a roadshow: showcased demands with showcased achievements,
+ * proposed on the day (some contacted since). */
+static int gen_intents(struct db *db, struct demo_rng *rng, int64_t roadshow_id,
+                       const char *held_on, json_t *achievements, json_t *demands)
+{
+    size_t na = json_array_size(achievements), nd = json_array_size(demands);
+    if (!na || !nd || strcmp(held_on, DEMO_NOW_DATE) > 0)
+        return 0;
+    struct demo_broker brokers[32];
+    size_t nb = 0;
+    int rc = load_brokers(db, brokers, 32, &nb);
+    unsigned seq = 500000; /* registration numbers apart from the pipeline's */
+    for (unsigned k = 0, n = 2 + demo_rng_below(rng, 3); rc == 0 && k < n; k++) {
+        int64_t dem = json_integer_value(json_array_get(demands, demo_rng_below(rng, (uint32_t)nd)));
+        int64_t ach = json_integer_value(
+            json_array_get(achievements, demo_rng_below(rng, (uint32_t)na)));
+        struct plan p;
+        memset(&p, 0, sizeof(p));
+        char region[8] = "";
+        int64_t org = 0, owner = 0;
+        struct db_stmt *st = db_query(db, "SELECT region_code, org_id FROM demands WHERE id = ?",
+                                      "i", dem);
+        if (st && db_step(st) == DB_ROW) {
+            snprintf(region, sizeof(region), "%s", db_col_text(st, 0));
+            org = db_col_int(st, 1);
+        }
+        if (st)
+            db_done(st);
+        rc = db_scalar(db_query(db, "SELECT coalesce(owner_org_id, 0) FROM achievements WHERE "
+                                    "id = ? AND status = 'published'",
+                                "i", ach),
+                       &owner);
+        if (rc || !org || !owner || owner == org)
+            continue;
+        p.m.demand_id = dem;
+        p.m.demand_org_id = org;
+        p.m.region_code = region;
+        p.m.target_kind = "achievement";
+        p.m.achievement_id = ach;
+        p.m.supply_org_id = owner;
+        p.m.source = "roadshow";
+        p.m.roadshow_id = roadshow_id;
+        int b = pick_broker(rng, brokers, nb, region);
+        if (b >= 0)
+            p.m.broker_id = brokers[b].id;
+        p.created = day_time(held_on, 0) + 6 * 3600;
+        p.final_stage = demo_rng_below(rng, 2);
+        rc = play_match(db, rng, &p, &seq);
+    }
+    return rc;
+}
+
 /* Two roadshows per city: one in spring 2025, one in autumn 2026. */
 static int gen_roadshows(struct db *db, struct demo_rng *rng, const struct deal_city *c,
                          const struct city_orgs *o)
@@ -302,13 +701,18 @@ static int gen_roadshows(struct db *db, struct demo_rng *rng, const struct deal_
             int64_t id = o->buyer[demo_rng_below(rng, (uint32_t)o->n_buyer)];
             json_array_append_new(att, json_integer(id));
         }
-        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o}", "title", title, "held_on",
+        json_t *dem = pick_demands(db, rng, c->code, 6);
+        json_t *j = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:o,s:o,s:O}", "title", title, "held_on",
                               when[i], "chain", c->chain, "region_code", c->code, "venue", venue,
                               "description",
                               "发布产业链共性技术需求，高校院所路演推介科技成果，现场登记对接意向。",
                               "achievement_ids", pick_achievements(db, rng, c->chain, 8),
-                              "attendee_org_ids", att);
-        rc = add_roadshow(db, j);
+                              "attendee_org_ids", att, "demand_ids", dem);
+        int64_t id = 0;
+        rc = add_roadshow(db, j, &id);
+        if (!rc)
+            rc = gen_intents(db, rng, id, when[i], json_object_get(j, "achievement_ids"), dem);
+        json_decref(dem);
         json_decref(j);
     }
     return rc;
@@ -330,6 +734,8 @@ int demo_deals(struct db *db)
     }
     for (size_t i = 0; rc == 0 && i < 4; i++)
         rc = gen_city_contracts(db, &rng, &deal_cities[i], &orgs[i], &everyone);
+    if (!rc)
+        rc = gen_matches(db, &rng);
     for (size_t i = 0; rc == 0 && i < 4; i++)
         rc = gen_roadshows(db, &rng, &deal_cities[i], &orgs[i]);
     return rc;

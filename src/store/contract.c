@@ -17,11 +17,13 @@
     "c.seller_org_id, s.name AS seller_name, c.buyer_org_id, b.name AS buyer_name, "           \
     "b.region_code AS buyer_region_code, c.contract_amount_fen, c.tech_amount_fen, "           \
     "c.signed_on, c.registration_no, c.registered_on, c.region_code, r.name AS region_name, "  \
-    "c.achievement_id, a.title AS achievement_title, c.note, c.created_at, c.updated_at "      \
+    "c.achievement_id, a.title AS achievement_title, c.match_id, m.broker_id, "                \
+    "bu.display_name AS broker_name, c.note, c.created_at, c.updated_at "                      \
     "FROM contracts c JOIN orgs s ON s.id = c.seller_org_id "                                  \
     "JOIN orgs b ON b.id = c.buyer_org_id "                                                    \
     "LEFT JOIN regions r ON r.code = c.region_code "                                           \
-    "LEFT JOIN achievements a ON a.id = c.achievement_id "
+    "LEFT JOIN achievements a ON a.id = c.achievement_id "                                     \
+    "LEFT JOIN matches m ON m.id = c.match_id LEFT JOIN users bu ON bu.id = m.broker_id "
 
 /* Appends the scope condition: a party for organisation-bound users (the seller may sit
  * elsewhere), the seller's region otherwise. */
@@ -90,6 +92,9 @@ static void build_where(struct buf *sql, struct db_args *a, const struct scope *
     add_int(sql, a, "AND c.seller_org_id = ? ", f->seller_org_id);
     add_int(sql, a, "AND c.buyer_org_id = ? ", f->buyer_org_id);
     add_int(sql, a, "AND c.achievement_id = ? ", f->achievement_id);
+    add_int(sql, a, "AND c.match_id = ? ", f->match_id);
+    add_int(sql, a, "AND c.match_id IN (SELECT id FROM matches WHERE broker_id = ?) ",
+            f->broker_id);
 }
 
 /* The FROM clause of count and statistics queries (joins only when the search needs them). */
@@ -211,13 +216,14 @@ int contract_insert(struct db *db, json_t *o, int64_t user_id, int64_t *id)
         db,
         "INSERT INTO contracts(title, rule_set, type, subtype, seller_org_id, buyer_org_id, "
         "contract_amount_fen, tech_amount_fen, signed_on, registration_no, registered_on, "
-        "region_code, achievement_id, note, created_at, created_by, updated_at, updated_by) "
-        "VALUES(?,?,?,?,?,?,?,?,?,?,?,?,nullif(?,0),?,?,nullif(?,0),?,nullif(?,0))",
-        "ssssiiiissssisiiii", s(o, "title"), s(o, "rule_set"), s(o, "type"), s(o, "subtype"),
+        "region_code, achievement_id, match_id, note, created_at, created_by, updated_at, "
+        "updated_by) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,nullif(?,0),nullif(?,0),?,?,nullif(?,0),?,"
+        "nullif(?,0))",
+        "ssssiiiissssiisiiii", s(o, "title"), s(o, "rule_set"), s(o, "type"), s(o, "subtype"),
         i(o, "seller_org_id"), i(o, "buyer_org_id"), i(o, "contract_amount_fen"),
         i(o, "tech_amount_fen"), s(o, "signed_on"), s(o, "registration_no"),
-        s(o, "registered_on"), s(o, "region_code"), i(o, "achievement_id"), s(o, "note"), now,
-        user_id, now, user_id));
+        s(o, "registered_on"), s(o, "region_code"), i(o, "achievement_id"), i(o, "match_id"),
+        s(o, "note"), now, user_id, now, user_id));
     if (!rc)
         *id = db_last_id(db);
     return rc;
@@ -230,15 +236,27 @@ int contract_update(struct db *db, int64_t id, json_t *o, int64_t user_id)
         "UPDATE contracts SET title=?, rule_set=?, type=?, subtype=?, seller_org_id=?, "
         "buyer_org_id=?, contract_amount_fen=?, tech_amount_fen=?, signed_on=?, "
         "registration_no=?, registered_on=?, region_code=?, achievement_id=nullif(?,0), "
-        "note=?, updated_at=?, updated_by=nullif(?,0) WHERE id=?",
-        "ssssiiiissssisiii", s(o, "title"), s(o, "rule_set"), s(o, "type"), s(o, "subtype"),
+        "match_id=nullif(?,0), note=?, updated_at=?, updated_by=nullif(?,0) WHERE id=?",
+        "ssssiiiissssiisiii", s(o, "title"), s(o, "rule_set"), s(o, "type"), s(o, "subtype"),
         i(o, "seller_org_id"), i(o, "buyer_org_id"), i(o, "contract_amount_fen"),
         i(o, "tech_amount_fen"), s(o, "signed_on"), s(o, "registration_no"),
-        s(o, "registered_on"), s(o, "region_code"), i(o, "achievement_id"), s(o, "note"),
-        time_now(), user_id, id));
+        s(o, "registered_on"), s(o, "region_code"), i(o, "achievement_id"), i(o, "match_id"),
+        s(o, "note"), time_now(), user_id, id));
 }
 
 int contract_delete(struct db *db, int64_t id)
 {
     return db_run(db_query(db, "DELETE FROM contracts WHERE id=?", "i", id));
+}
+
+int contract_count_deal(struct db *db, json_t *o, int delta)
+{
+    const char *type = o ? s(o, "type") : NULL;
+    int64_t ach = o ? i(o, "achievement_id") : 0;
+    if (!ach || !type || (strcmp(type, "transfer") != 0 && strcmp(type, "license") != 0))
+        return 0;
+    return db_run(db_query(db,
+                           "UPDATE achievements SET deal_count = max(deal_count + ?, 0) "
+                           "WHERE id = ?",
+                           "ii", (int64_t)delta, ach));
 }

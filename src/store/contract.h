@@ -32,6 +32,8 @@ struct contract_filter {
     int64_t seller_org_id;  /* the seller */
     int64_t buyer_org_id;   /* the buyer */
     int64_t achievement_id; /* the achievement it came from */
+    int64_t match_id;       /* the pipeline match it came from */
+    int64_t broker_id;      /* the broker of that match */
 };
 
 /* What statistics group by. */
@@ -65,5 +67,9 @@ int contract_insert(struct db *db, json_t *o, int64_t user_id, int64_t *id) KC_M
 int contract_update(struct db *db, int64_t id, json_t *o, int64_t user_id) KC_MUST_CHECK;
 /* Deletes contract id. */
 int contract_delete(struct db *db, int64_t id) KC_MUST_CHECK;
+/* Keeps achievements.deal_count (成交次数) in step with the registry: a contract of type
+ * transfer or license that names an achievement counts once for it. Call with the record
+ * before a change (delta -1) and after it (delta +1); other records do nothing. */
+int contract_count_deal(struct db *db, json_t *o, int delta) KC_MUST_CHECK;
 
 #endif

@@ -12,7 +12,10 @@
     "(SELECT count(*) FROM roadshow_achievements x WHERE x.roadshow_id = e.id) "               \
     "AS achievement_count, "                                                                   \
     "(SELECT count(*) FROM roadshow_attendees x WHERE x.roadshow_id = e.id) "                  \
-    "AS attendee_count, e.created_at, e.updated_at "                                           \
+    "AS attendee_count, "                                                                      \
+    "(SELECT count(*) FROM roadshow_demands x WHERE x.roadshow_id = e.id) AS demand_count, "   \
+    "(SELECT count(*) FROM matches x WHERE x.roadshow_id = e.id) AS intent_count, "            \
+    "e.created_at, e.updated_at "                                                              \
     "FROM roadshows e LEFT JOIN chains ch ON ch.code = e.chain "                               \
     "LEFT JOIN regions r ON r.code = e.region_code "
 
@@ -24,7 +27,10 @@ static void scope_where(struct buf *sql, struct db_args *a, const struct scope *
         buf_puts(sql, "AND (EXISTS (SELECT 1 FROM roadshow_attendees x WHERE "
                       "x.roadshow_id = e.id AND x.org_id = ?) OR EXISTS (SELECT 1 FROM "
                       "roadshow_achievements x JOIN achievements ac ON ac.id = x.achievement_id "
-                      "WHERE x.roadshow_id = e.id AND ac.owner_org_id = ?)) ");
+                      "WHERE x.roadshow_id = e.id AND ac.owner_org_id = ?) OR EXISTS (SELECT 1 "
+                      "FROM roadshow_demands x JOIN demands d ON d.id = x.demand_id WHERE "
+                      "x.roadshow_id = e.id AND d.org_id = ?)) ");
+        db_args_int(a, sc->org_id);
         db_args_int(a, sc->org_id);
         db_args_int(a, sc->org_id);
     } else if (sc->lo[0]) {
@@ -112,14 +118,34 @@ int roadshow_get(struct db *db, const struct scope *sc, int64_t id, json_t **out
                                       "LEFT JOIN regions r ON r.code = o.region_code "
                                       "WHERE x.roadshow_id = ? ORDER BY o.id",
                                       "i", id));
-    if (!ach || !att) {
+    json_t *dem = rows_array(db_query(db,
+                                      "SELECT d.id, d.title, d.status, d.org_id, o.name AS "
+                                      "org_name FROM roadshow_demands x JOIN demands d ON "
+                                      "d.id = x.demand_id JOIN orgs o ON o.id = d.org_id "
+                                      "WHERE x.roadshow_id = ? ORDER BY d.id",
+                                      "i", id));
+    json_t *intents = rows_array(db_query(
+        db,
+        "SELECT m.id, m.demand_id, d.title AS demand_title, m.target_kind, "
+        "CASE m.target_kind WHEN 'achievement' THEN a.title WHEN 'expert' THEN ex.name "
+        "ELSE so.name END AS target_title, m.stage, m.broker_id, u.display_name AS broker_name, "
+        "m.created_at FROM matches m JOIN demands d ON d.id = m.demand_id "
+        "LEFT JOIN achievements a ON a.id = m.achievement_id "
+        "LEFT JOIN experts ex ON ex.id = m.expert_id LEFT JOIN orgs so ON so.id = m.supply_org_id "
+        "LEFT JOIN users u ON u.id = m.broker_id WHERE m.roadshow_id = ? ORDER BY m.id",
+        "i", id));
+    if (!ach || !att || !dem || !intents) {
         json_decref(ach);
         json_decref(att);
+        json_decref(dem);
+        json_decref(intents);
         json_decref(o);
         return KC_ERR_DB;
     }
     json_object_set_new(o, "achievements", ach);
     json_object_set_new(o, "attendees", att);
+    json_object_set_new(o, "demands", dem);
+    json_object_set_new(o, "intents", intents);
     *out = o;
     return 0;
 }
@@ -181,6 +207,11 @@ static int write_lists(struct db *db, int64_t id, json_t *o)
                           "DELETE FROM roadshow_attendees WHERE roadshow_id = ?",
                           "INSERT OR IGNORE INTO roadshow_attendees(roadshow_id, org_id) "
                           "VALUES(?, ?)");
+    if (!rc)
+        rc = replace_list(db, id, o, "demand_ids",
+                          "DELETE FROM roadshow_demands WHERE roadshow_id = ?",
+                          "INSERT OR IGNORE INTO roadshow_demands(roadshow_id, demand_id) "
+                          "VALUES(?, ?)");
     return rc;
 }
 
@@ -221,6 +252,8 @@ int roadshow_delete(struct db *db, int64_t id)
                              id));
     if (!rc)
         rc = db_run(db_query(db, "DELETE FROM roadshow_attendees WHERE roadshow_id = ?", "i", id));
+    if (!rc)
+        rc = db_run(db_query(db, "DELETE FROM roadshow_demands WHERE roadshow_id = ?", "i", id));
     if (!rc)
         rc = db_run(db_query(db, "DELETE FROM roadshows WHERE id = ?", "i", id));
     return rc;
