@@ -25,7 +25,8 @@ enum field_type {
     FT_BOOL,     /* true/false */
     FT_STR_LIST, /* array of strings */
     FT_NUM_NULL, /* number (integer or real) or null */
-    FT_BOOL_NULL /* true/false or null */
+    FT_BOOL_NULL, /* true/false or null */
+    FT_INT_LIST  /* array of positive integers (ids); max_chars is unused */
 };
 
 /* One accepted body field. Tables end with a NULL name. */

@@ -100,6 +100,18 @@ static const char *check_value(const struct field_spec *f, json_t *v)
         }
         return NULL;
     }
+    case FT_INT_LIST: {
+        if (!json_is_array(v) || json_array_size(v) > 500)
+            return "wrong_type";
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e)
+        {
+            if (!json_is_integer(e) || json_integer_value(e) <= 0)
+                return "wrong_type";
+        }
+        return NULL;
+    }
     }
     return "wrong_type";
 }

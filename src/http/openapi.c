@@ -77,6 +77,8 @@ static const struct schema_def schemas[] = {
      "\"null\"],\"format\":\"date\"},\"level\":{\"enum\":[\"national\",\"provincial\","
      "\"city\",\"county\",null]},\"issuer\":{\"type\":[\"string\",\"null\"]},\"note\":{"
      "\"type\":[\"string\",\"null\"]}},\"additionalProperties\":false}"},
+/* Each product module's request-body schemas. */
+#include "api/schemas_deals.inc"
 };
 
 /* Writes the operation object of one route. */
