@@ -84,6 +84,10 @@ bool api_region(struct http_req *r, struct db *db, const char *field, const char
  * are (key, Chinese header, English header) triples ended by NULL. Replies. */
 void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *cols,
                      const char *sheet_zh, const char *sheet_en, const char *filename);
+/* The same as CSV (UTF-8 with a byte-order mark so spreadsheet programs read the Chinese,
+ * RFC 4180 quoting, "*_at" integers as "YYYY-MM-DD HH:MM:SS" UTC). Replies. */
+void api_export_csv(struct http_req *r, struct db_stmt *st, const char *const *cols,
+                    const char *filename);
 
 /* Messages: the text for an error code in the request's language, with the field's
  * label substituted where the template wants one. Allocated from r->arena. */
