@@ -1227,12 +1227,12 @@ void rules_registry_free(struct rules_registry *reg)
     reg->n = 0;
 }
 
-/* True when a data/rules file belongs to another engine ("engine": "points", the
- * 创新积分 configuration of src/rules/points.c), not to this registry. */
-static bool is_other_engine(const struct asset *a)
+/* True when an embedded file under data/rules/ declares a "kind" (e.g. "contract-types"):
+ * data of another engine kept beside the enterprise rule sets, not a set of this one. */
+static bool other_engine(const struct asset *a)
 {
     json_t *root = json_loadb((const char *)a->data, a->len, 0, NULL);
-    bool other = root && json_is_string(json_object_get(root, "engine"));
+    bool other = json_is_string(json_object_get(root, "kind"));
     json_decref(root);
     return other;
 }
@@ -1247,7 +1247,7 @@ int rules_registry_load_embedded(struct rules_registry *reg, char *err, size_t e
         const struct asset *a = &assets_data[i];
         size_t plen = strlen(a->path);
         if (strncmp(a->path, prefix, sizeof(prefix) - 1) != 0 || plen < 5 ||
-            strcmp(a->path + plen - 5, ".json") != 0 || is_other_engine(a))
+            strcmp(a->path + plen - 5, ".json") != 0 || other_engine(a))
             continue;
         struct rules_set *s = NULL;
         char why[400];
