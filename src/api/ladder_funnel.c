@@ -74,9 +74,9 @@ static int load_stages(struct db *db, struct funnel_q *q)
 static bool funnel_params(struct http_req *r, struct db *db, struct funnel_q *q)
 {
     memset(q, 0, sizeof(*q));
-    if (!ladder_region_param(r, db, q->code, q->prefix) || !ladder_year_param(r, "year", &q->year))
+    if (!lp_region_param(r, db, q->code, q->prefix) || !lp_year_param(r, "year", &q->year))
         return false;
-    ladder_range(&r->user.scope, q->prefix, q->lo, q->hi);
+    lp_range(&r->user.scope, q->prefix, q->lo, q->hi);
     if (!q->year) {
         struct scope p;
         auth_scope_prefix(&p, q->prefix);
@@ -98,7 +98,7 @@ static bool funnel_params(struct http_req *r, struct db *db, struct funnel_q *q)
     if (d)
         snprintf(q->date, sizeof(q->date), "%s", d);
     else
-        snprintf(q->date, sizeof(q->date), "%04d-12-31", q->year % 10000);
+        snprintf(q->date, sizeof(q->date), "%04u-12-31", (unsigned)q->year % 10000u);
     if (load_stages(db, q) != 0) {
         api_fail(r, KC_ERR_DB, NULL, NULL);
         return false;
@@ -118,7 +118,7 @@ static int stage_index(const struct funnel_q *q, int s)
 /* The child-region bucket of an organisation's region code under the funnel's region. */
 static void child_of(const struct funnel_q *q, const char *rc, char out[7])
 {
-    int level = ladder_region_level(q->code);
+    int level = lp_region_level(q->code);
     if (level == 0)
         snprintf(out, 7, "%.2s0000", rc);
     else if (level == 1)
@@ -174,7 +174,7 @@ typedef void (*verdict_fn)(void *ctx, const struct scan_firm *f, const struct ru
 static int each_verdict(const struct funnel_q *q, const struct ladder_scan *scan, int si,
                         verdict_fn fn, void *ctx)
 {
-    const struct rules_registry *reg = ladder_rules();
+    const struct rules_registry *reg = lp_rules();
     if (!reg)
         return KC_ERR_DB;
     const struct rules_set *s = q->st[si].family[0]
@@ -232,7 +232,7 @@ static void count_verdict(void *vctx, const struct scan_firm *f, const struct ru
 static json_t *stage_json(const struct http_req *r, const struct funnel_q *q,
                           const struct counts *c, bool full)
 {
-    const struct rules_registry *reg = ladder_rules();
+    const struct rules_registry *reg = lp_rules();
     json_t *arr = json_array();
     for (int i = 0; i < q->n_st; i++) {
         const struct stage *s = &q->st[i];
@@ -318,7 +318,7 @@ int api_ladder_funnel(struct http_req *r)
         api_fail(r, rc, NULL, NULL);
         return 0;
     }
-    json_t *names = ladder_region_names(db, q.prefix);
+    json_t *names = lp_region_names(db, q.prefix);
     json_t *o = json_object();
     json_object_set_new(o, "region_code", json_string(q.code));
     json_object_set(o, "region_name", json_object_get(names, q.code) ? json_object_get(names, q.code)
@@ -329,7 +329,7 @@ int api_ladder_funnel(struct http_req *r)
     /* Child regions: every child of the region in the tree (zero counts included), then
      * buckets for firms registered at the region's own level. */
     json_t *children = json_array();
-    if (ladder_region_level(q.code) < 3) {
+    if (lp_region_level(q.code) < 3) {
         struct db_stmt *st = db_query(db, "SELECT code, name FROM regions WHERE parent_code = ? "
                                           "ORDER BY code",
                                       "s", q.code);
@@ -364,7 +364,7 @@ int api_ladder_funnel(struct http_req *r)
     json_object_set_new(o, "children", children);
     json_decref(names);
     free(list);
-    ladder_reply_json(r, 200, o);
+    lp_reply_json(r, 200, o);
     return 0;
 }
 
@@ -427,7 +427,7 @@ static json_t *firm_rows(struct http_req *r, struct db *db, const struct funnel_
         http_reply_error(r, 422, "invalid_value", "basis");
         return NULL;
     }
-    const struct rules_registry *reg = ladder_rules();
+    const struct rules_registry *reg = lp_rules();
     const struct rules_set *set = reg && q->st[si].family[0]
                                       ? rules_registry_find(reg, q->st[si].family, q->year)
                                       : NULL;
@@ -436,7 +436,7 @@ static json_t *firm_rows(struct http_req *r, struct db *db, const struct funnel_
         return NULL;
     }
     const char *filter = api_qparam(r, "q");
-    json_t *names = ladder_region_names(db, q->prefix);
+    json_t *names = lp_region_names(db, q->prefix);
     json_t *rows = json_array();
     json_t *certified = json_object();
     int rc = 0;
@@ -527,8 +527,8 @@ int api_ladder_funnel_firms(struct http_req *r)
     json_t *rows = firm_rows(r, db, &q, &extra);
     if (!rows)
         return 0;
-    ladder_sort(rows, col, desc, "org_id");
-    ladder_reply_page(r, rows, page, size, extra);
+    lp_sort(rows, col, desc, "org_id");
+    lp_reply_page(r, rows, page, size, extra);
     json_decref(rows);
     json_decref(extra);
     return 0;
@@ -553,17 +553,17 @@ int api_ladder_funnel_firms_export(struct http_req *r)
     struct funnel_q q;
     const char *col;
     bool desc;
-    if (!db || !ladder_format_ok(r) || !api_sort(r, firm_sorts, "name", &col, &desc) ||
+    if (!db || !lp_format_ok(r) || !api_sort(r, firm_sorts, "name", &col, &desc) ||
         !funnel_params(r, db, &q))
         return 0;
     json_t *extra = NULL;
     json_t *rows = firm_rows(r, db, &q, &extra);
     if (!rows)
         return 0;
-    ladder_sort(rows, col, desc, "org_id");
+    lp_sort(rows, col, desc, "org_id");
     char base[64];
     snprintf(base, sizeof(base), "funnel-%s-%d", q.code, q.year);
-    ladder_export(r, rows, cols, "梯度培育企业", "Ladder firms", base);
+    lp_export(r, rows, cols, "梯度培育企业", "Ladder firms", base);
     json_decref(rows);
     json_decref(extra);
     return 0;

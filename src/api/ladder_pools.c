@@ -31,9 +31,9 @@ struct pool_q {
 static bool pool_params(struct http_req *r, struct db *db, struct pool_q *q)
 {
     memset(q, 0, sizeof(*q));
-    if (!ladder_region_param(r, db, q->code, q->prefix) || !ladder_year_param(r, "year", &q->year))
+    if (!lp_region_param(r, db, q->code, q->prefix) || !lp_year_param(r, "year", &q->year))
         return false;
-    const struct rules_registry *reg = ladder_rules();
+    const struct rules_registry *reg = lp_rules();
     if (!reg) {
         api_fail(r, KC_ERR_DB, NULL, NULL);
         return false;
@@ -115,9 +115,9 @@ static bool cond_near(const struct rules_set *s, const struct rules_result *res,
  * returns NULL on a problem. */
 static json_t *pool_rows(struct http_req *r, struct db *db, const struct pool_q *q, json_t **extra)
 {
-    const struct rules_registry *reg = ladder_rules();
+    const struct rules_registry *reg = lp_rules();
     char lo[8], hi[8];
-    ladder_range(&r->user.scope, q->prefix, lo, hi);
+    lp_range(&r->user.scope, q->prefix, lo, hi);
     struct ladder_scan scan = {0};
     json_t *margins = NULL;
     int rc = 0;
@@ -135,7 +135,7 @@ static json_t *pool_rows(struct http_req *r, struct db *db, const struct pool_q 
         api_fail(r, rc ? rc : KC_ERR_DB, NULL, NULL);
         return NULL;
     }
-    json_t *names = ladder_region_names(db, q->prefix);
+    json_t *names = lp_region_names(db, q->prefix);
     json_t *rows = json_array();
     int evaluated = 0, failing = 0;
     const char *rule_used = NULL;
@@ -263,8 +263,8 @@ int api_ladder_pools(struct http_req *r)
     json_t *rows = pool_rows(r, db, &q, &extra);
     if (!rows)
         return 0;
-    ladder_sort(rows, col, desc, "org_id");
-    ladder_reply_page(r, rows, page, size, extra);
+    lp_sort(rows, col, desc, "org_id");
+    lp_reply_page(r, rows, page, size, extra);
     json_decref(rows);
     json_decref(extra);
     return 0;
@@ -292,17 +292,17 @@ int api_ladder_pools_export(struct http_req *r)
     struct pool_q q;
     const char *col;
     bool desc;
-    if (!db || !ladder_format_ok(r) || !api_sort(r, pool_sorts, "gap_cost_fen", &col, &desc) ||
+    if (!db || !lp_format_ok(r) || !api_sort(r, pool_sorts, "gap_cost_fen", &col, &desc) ||
         !pool_params(r, db, &q))
         return 0;
     json_t *extra = NULL;
     json_t *rows = pool_rows(r, db, &q, &extra);
     if (!rows)
         return 0;
-    ladder_sort(rows, col, desc, "org_id");
+    lp_sort(rows, col, desc, "org_id");
     char base[64];
     snprintf(base, sizeof(base), "pool-%s-%s", q.family, q.code);
-    ladder_export(r, rows, cols, "培育库", "Cultivation pool", base);
+    lp_export(r, rows, cols, "培育库", "Cultivation pool", base);
     json_decref(rows);
     json_decref(extra);
     return 0;
@@ -316,9 +316,9 @@ int api_ladder_margins_get(struct http_req *r)
 {
     struct db *db = api_db(r);
     char code[7], prefix[7];
-    if (!db || !ladder_region_param(r, db, code, prefix))
+    if (!db || !lp_region_param(r, db, code, prefix))
         return 0;
-    const struct rules_registry *reg = ladder_rules();
+    const struct rules_registry *reg = lp_rules();
     json_t *rows = NULL;
     int rc = reg ? pool_margin_rows(db, &rows) : KC_ERR_DB;
     if (rc) {
@@ -340,8 +340,8 @@ int api_ladder_margins_get(struct http_req *r)
         if (ancestor || below)
             json_array_append(list, row);
     }
-    ladder_sort(list, "family", false, NULL);
-    ladder_sort(list, "region_code", false, "family");
+    lp_sort(list, "family", false, NULL);
+    lp_sort(list, "region_code", false, "family");
     json_t *eff = json_array();
     char seen[16][RULES_ID_MAX];
     int n_seen = 0;
@@ -375,7 +375,7 @@ int api_ladder_margins_get(struct http_req *r)
     json_object_set_new(d, "margin_pct", json_integer(POOL_DEFAULT_MARGIN_PCT));
     json_object_set_new(d, "score_margin", json_integer(POOL_DEFAULT_SCORE_MARGIN));
     json_object_set_new(o, "defaults", d);
-    ladder_reply_json(r, 200, o);
+    lp_reply_json(r, 200, o);
     return 0;
 }
 
@@ -403,7 +403,7 @@ static bool margin_key(struct http_req *r, struct db *db, const char *region, co
         http_reply_error(r, 422, "region_out_of_scope", "region_code");
         return false;
     }
-    const struct rules_registry *reg = ladder_rules();
+    const struct rules_registry *reg = lp_rules();
     bool known = family && strcmp(family, "*") == 0;
     for (size_t s = 0; reg && family && s < reg->n && !known; s++)
         known = strcmp(reg->sets[s]->family, family) == 0;
@@ -472,7 +472,7 @@ int api_ladder_margins_put(struct http_req *r)
         api_fail(r, rc, NULL, NULL);
         return 0;
     }
-    ladder_reply_json(r, 200, after);
+    lp_reply_json(r, 200, after);
     return 0;
 }
 
@@ -515,6 +515,6 @@ int api_ladder_margins_delete(struct http_req *r)
     }
     json_t *o = json_object();
     json_object_set_new(o, "deleted", json_true());
-    ladder_reply_json(r, 200, o);
+    lp_reply_json(r, 200, o);
     return 0;
 }

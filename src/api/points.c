@@ -63,7 +63,7 @@ static int prun_config(struct db *db, const char *region_code, struct prun *p)
         p->cfg = p->owned;
         return 0;
     }
-    p->cfg = ladder_points_shipped();
+    p->cfg = lp_points_shipped();
     return p->cfg ? 0 : KC_ERR_DB;
 }
 
@@ -276,7 +276,7 @@ int api_points_config(struct http_req *r)
 {
     struct db *db = api_db(r);
     char code[7], prefix[7];
-    if (!db || !ladder_region_param(r, db, code, prefix))
+    if (!db || !lp_region_param(r, db, code, prefix))
         return 0;
     struct prun p = {0};
     int rc = prun_config(db, code, &p);
@@ -302,10 +302,10 @@ int api_points_config(struct http_req *r)
     /* The region a city officer's save would apply to: the prefecture of the region. */
     char pref[7];
     snprintf(pref, sizeof(pref), "%.4s00", code);
-    int level = ladder_region_level(code);
+    int level = lp_region_level(code);
     json_object_set_new(o, "edit_region_code", json_string(level >= 2 ? pref : code));
     prun_free(&p);
-    ladder_reply_json(r, 200, o);
+    lp_reply_json(r, 200, o);
     return 0;
 }
 
@@ -325,7 +325,7 @@ int api_points_configs_list(struct http_req *r)
                 http_reply_error(r, 422, "invalid_region", "region_code");
             return 0;
         }
-    } else if (ladder_region_level(r->user.region_code) >= 2) {
+    } else if (lp_region_level(r->user.region_code) >= 2) {
         snprintf(code, sizeof(code), "%.4s00", r->user.region_code);
     } else {
         snprintf(code, sizeof(code), "%s", r->user.region_code);
@@ -367,7 +367,7 @@ int api_points_configs_get(struct http_req *r)
         api_fail(r, rc, NULL, NULL);
         return 0;
     }
-    ladder_reply_json(r, 200, row);
+    lp_reply_json(r, 200, row);
     return 0;
 }
 
@@ -424,7 +424,7 @@ int api_points_configs_create(struct http_req *r)
     if (strlen(rs) != 6 || strspn(rs, "0123456789") != 6 ||
         !api_region(r, db, "region_code", rs, code))
         goto bad_region;
-    if (ladder_region_level(code) == 3)
+    if (lp_region_level(code) == 3)
         goto bad_region; /* cohorts span a prefecture: schemes are set per city or above */
     if (!auth_region_in_scope(&r->user, code)) {
         http_reply_error(r, 422, "region_out_of_scope", "region_code");
@@ -467,7 +467,7 @@ int api_points_configs_create(struct http_req *r)
         api_fail(r, rc, NULL, NULL);
         goto out;
     }
-    ladder_reply_json(r, 201, after);
+    lp_reply_json(r, 201, after);
     goto out;
 bad_region:
     if (!r->replied)
@@ -493,9 +493,9 @@ struct league_q {
 static bool league_params(struct http_req *r, struct db *db, struct league_q *q)
 {
     memset(q, 0, sizeof(*q));
-    if (!ladder_region_param(r, db, q->code, q->prefix) || !ladder_year_param(r, "year", &q->year))
+    if (!lp_region_param(r, db, q->code, q->prefix) || !lp_year_param(r, "year", &q->year))
         return false;
-    if (ladder_region_level(q->code) < 2) {
+    if (lp_region_level(q->code) < 2) {
         http_reply_error(r, 422, "league_region", "region_code");
         return false;
     }
@@ -558,7 +558,7 @@ static json_t *league_rows(struct http_req *r, struct db *db, const struct leagu
     } else if (q->band) {
         want_band = -1;
     }
-    json_t *names = ladder_region_names(db, q->prefix);
+    json_t *names = lp_region_names(db, q->prefix);
     json_t *rows = json_array();
     json_t *stages = json_array();
     int band_n[PTS_MAX_STAGES][PTS_MAX_BANDS] = {{0}};
@@ -602,10 +602,10 @@ static json_t *league_rows(struct http_req *r, struct db *db, const struct leagu
                                                   ? json_object_get(names, sf->region_code)
                                                   : json_null());
             json_object_set_new(o, "year", json_integer(p.year));
-            json_object_set_new(o, "total", ladder_points_json(f->total));
-            json_object_set_new(o, "indicator_points", ladder_points_json(f->indicator_points));
-            json_object_set_new(o, "bonus_points", ladder_points_json(f->bonus_points));
-            json_object_set_new(o, "negative_points", ladder_points_json(f->negative_points));
+            json_object_set_new(o, "total", lp_points_json(f->total));
+            json_object_set_new(o, "indicator_points", lp_points_json(f->indicator_points));
+            json_object_set_new(o, "bonus_points", lp_points_json(f->bonus_points));
+            json_object_set_new(o, "negative_points", lp_points_json(f->negative_points));
             json_array_append_new(rows, o);
         }
         json_t *so = json_object();
@@ -648,7 +648,7 @@ static const char *const league_sorts[] = {"rank", "total", "name", "uscc", "reg
 static void league_sort(json_t *rows, const char *col, bool desc)
 {
     if (strcmp(col, "rank") != 0) {
-        ladder_sort(rows, col, desc, "org_id");
+        lp_sort(rows, col, desc, "org_id");
         return;
     }
     size_t i;
@@ -659,7 +659,7 @@ static void league_sort(json_t *rows, const char *col, bool desc)
                          json_integer_value(json_object_get(o, "rank"));
         json_object_set_new(o, "_k", json_integer(desc ? -key : key));
     }
-    ladder_sort(rows, "_k", false, "org_id");
+    lp_sort(rows, "_k", false, "org_id");
     json_array_foreach(rows, i, o) json_object_del(o, "_k");
 }
 
@@ -679,7 +679,7 @@ int api_points_league(struct http_req *r)
     if (!rows)
         return 0;
     league_sort(rows, col, desc);
-    ladder_reply_page(r, rows, page, size, extra);
+    lp_reply_page(r, rows, page, size, extra);
     json_decref(rows);
     json_decref(extra);
     return 0;
@@ -706,7 +706,7 @@ int api_points_league_export(struct http_req *r)
     struct league_q q;
     const char *col;
     bool desc;
-    if (!db || !ladder_format_ok(r) || !api_sort(r, league_sorts, "rank", &col, &desc) ||
+    if (!db || !lp_format_ok(r) || !api_sort(r, league_sorts, "rank", &col, &desc) ||
         !league_params(r, db, &q))
         return 0;
     json_t *extra = NULL;
@@ -716,7 +716,7 @@ int api_points_league_export(struct http_req *r)
     league_sort(rows, col, desc);
     char base[64];
     snprintf(base, sizeof(base), "points-league-%s-%d", q.code, q.year);
-    ladder_export(r, rows, cols, "创新积分榜", "Innovation points", base);
+    lp_export(r, rows, cols, "创新积分榜", "Innovation points", base);
     json_decref(rows);
     json_decref(extra);
     return 0;
@@ -746,7 +746,7 @@ int api_points_firm(struct http_req *r)
     if (!db)
         return 0;
     int year;
-    if (!ladder_year_param(r, "year", &year))
+    if (!lp_year_param(r, "year", &year))
         return 0;
     int64_t org_id;
     int rc = ent_find(db, &r->user.scope, r->params[0], &org_id);

@@ -24,7 +24,7 @@ static void registry_load(void)
         log_msg(LOG_ERROR, "rule sets invalid", "error", err, NULL);
 }
 
-const struct rules_registry *ladder_rules(void)
+const struct rules_registry *lp_rules(void)
 {
     pthread_once(&registry_once, registry_load);
     return registry_ok ? &registry : NULL;
@@ -44,13 +44,13 @@ static void shipped_load(void)
     free(c);
 }
 
-const struct pts_config *ladder_points_shipped(void)
+const struct pts_config *lp_points_shipped(void)
 {
     pthread_once(&shipped_once, shipped_load);
     return shipped;
 }
 
-bool ladder_year_param(struct http_req *r, const char *name, int *out)
+bool lp_year_param(struct http_req *r, const char *name, int *out)
 {
     const char *v = api_qparam(r, name);
     *out = 0;
@@ -67,7 +67,7 @@ bool ladder_year_param(struct http_req *r, const char *name, int *out)
     return true;
 }
 
-bool ladder_region_param(struct http_req *r, struct db *db, char code[7], char prefix[7])
+bool lp_region_param(struct http_req *r, struct db *db, char code[7], char prefix[7])
 {
     const char *v = api_qparam(r, "region_code");
     if (!v) {
@@ -82,7 +82,7 @@ bool ladder_region_param(struct http_req *r, struct db *db, char code[7], char p
     return true;
 }
 
-void ladder_range(const struct scope *sc, const char *prefix, char lo[8], char hi[8])
+void lp_range(const struct scope *sc, const char *prefix, char lo[8], char hi[8])
 {
     struct scope p;
     auth_scope_prefix(&p, prefix);
@@ -96,7 +96,7 @@ void ladder_range(const struct scope *sc, const char *prefix, char lo[8], char h
     snprintf(hi, 8, "%s", h);
 }
 
-int ladder_region_level(const char *code)
+int lp_region_level(const char *code)
 {
     char p[7];
     auth_region_prefix(code, p);
@@ -104,7 +104,7 @@ int ladder_region_level(const char *code)
     return n == 0 ? 0 : n <= 2 ? 1 : n <= 4 ? 2 : 3;
 }
 
-json_t *ladder_region_names(struct db *db, const char *prefix)
+json_t *lp_region_names(struct db *db, const char *prefix)
 {
     struct scope p;
     auth_scope_prefix(&p, prefix);
@@ -118,7 +118,7 @@ json_t *ladder_region_names(struct db *db, const char *prefix)
     return o;
 }
 
-/* Sort keys for ladder_sort (qsort has no context pointer). */
+/* Sort keys for lp_sort (qsort has no context pointer). */
 static _Thread_local const char *sort_key, *sort_tie;
 static _Thread_local bool sort_desc;
 
@@ -157,7 +157,7 @@ static int cmp_rows(const void *pa, const void *pb)
     return c;
 }
 
-void ladder_sort(json_t *rows, const char *key, bool desc, const char *tie_key)
+void lp_sort(json_t *rows, const char *key, bool desc, const char *tie_key)
 {
     size_t n = json_array_size(rows);
     if (n < 2)
@@ -177,7 +177,7 @@ void ladder_sort(json_t *rows, const char *key, bool desc, const char *tie_key)
     free(v);
 }
 
-void ladder_reply_page(struct http_req *r, json_t *rows, int64_t page, int64_t page_size,
+void lp_reply_page(struct http_req *r, json_t *rows, int64_t page, int64_t page_size,
                        json_t *extra)
 {
     json_t *o = json_object();
@@ -204,7 +204,7 @@ void ladder_reply_page(struct http_req *r, json_t *rows, int64_t page, int64_t p
     http_reply_json(r, 200, &out);
 }
 
-bool ladder_format_ok(struct http_req *r)
+bool lp_format_ok(struct http_req *r)
 {
     const char *f = api_qparam(r, "format");
     if (f && strcmp(f, "xlsx") != 0 && strcmp(f, "csv") != 0) {
@@ -214,7 +214,7 @@ bool ladder_format_ok(struct http_req *r)
     return true;
 }
 
-void ladder_export(struct http_req *r, json_t *rows, const char *const *cols,
+void lp_export(struct http_req *r, json_t *rows, const char *const *cols,
                    const char *sheet_zh, const char *sheet_en, const char *basename)
 {
     const char *f = api_qparam(r, "format");
@@ -247,14 +247,14 @@ void ladder_export(struct http_req *r, json_t *rows, const char *const *cols,
     free(text);
 }
 
-json_t *ladder_points_json(int64_t points)
+json_t *lp_points_json(int64_t points)
 {
     if (points % 10000 == 0)
         return json_integer(points / 10000);
     return json_real((double)points / 10000.0);
 }
 
-void ladder_reply_json(struct http_req *r, int status, json_t *o)
+void lp_reply_json(struct http_req *r, int status, json_t *o)
 {
     char *text = o ? json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(15)) : NULL;
     json_decref(o);

@@ -893,7 +893,7 @@ static int parse_bands(struct pparser *p, const json_t *root)
 static int parse_root(struct pparser *p, const json_t *root)
 {
     static const char *const allowed[] = {
-        "engine",     "schema",       "id",        "title_zh",  "title_en", "source",
+        "kind",       "schema",       "id",        "title_zh",  "title_en", "source",
         "provisional", "stage_field", "cohort",    "stages",    "groups",   "indicators",
         "bonus",      "bonus_cap",    "negative",  "negative_cap", "bands", NULL};
     struct pts_config *c = p->c;
@@ -902,9 +902,9 @@ static int parse_root(struct pparser *p, const json_t *root)
     int rc, schema;
     if ((rc = only(p, "", root, allowed)))
         return rc;
-    const char *engine = json_string_value(json_object_get(root, "engine"));
-    if (!engine || strcmp(engine, "points") != 0)
-        return fail(p, "invalid_value", "engine", "须为 \"points\"", "must be \"points\"");
+    const char *kind = json_string_value(json_object_get(root, "kind"));
+    if (!kind || strcmp(kind, "points") != 0)
+        return fail(p, "invalid_value", "kind", "须为 \"points\"", "must be \"points\"");
     if ((rc = get_int(p, "", root, "schema", 1, 1, false, 0, &schema)) ||
         (rc = get_id(p, "", root, "id", c->id)) ||
         (rc = get_label(p, "", root, "title_zh", c->title_zh, sizeof(c->title_zh), NULL)) ||
@@ -1449,7 +1449,7 @@ static void write_adjust_cfg(struct jw *w, const struct pts_adjust *items, int n
 void pts_write_config(struct jw *w, const struct pts_config *c)
 {
     jw_obj_open(w);
-    jw_kstr(w, "engine", "points");
+    jw_kstr(w, "kind", "points");
     jw_kint(w, "schema", 1);
     jw_kstr(w, "id", c->id);
     jw_kstr(w, "title_zh", c->title_zh);

@@ -238,7 +238,7 @@ static void test_count_bracket_edges(void **state)
 
 /* A small configuration for percentile, ratio and band tests. */
 static const char *small_cfg =
-    "{\"engine\":\"points\",\"schema\":1,\"id\":\"t\",\"title_zh\":\"测试\","
+    "{\"kind\":\"points\",\"schema\":1,\"id\":\"t\",\"title_zh\":\"测试\","
     "\"stages\":[{\"id\":\"a\",\"zh\":\"甲\",\"below\":\"100万元\"},{\"id\":\"b\",\"zh\":\"乙\"}],"
     "\"groups\":[{\"id\":\"g\",\"zh\":\"组\"}],"
     "\"indicators\":["
