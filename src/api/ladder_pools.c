@@ -60,22 +60,21 @@ static bool near_threshold(const struct rules_value *v, struct rules_q t, enum r
     if (v->state != RULES_V_OK || t.num <= 0 || t.den <= 0)
         return false;
     /* v ≥ t·(100 − pct)/100 for ≥ / >; v ≤ t·(100 + pct)/100 for ≤ / <. */
-    int f = op == RULES_OP_GE || op == RULES_OP_GT   ? 100 - pct
-            : op == RULES_OP_LE || op == RULES_OP_LT ? 100 + pct
-                                                     : -1;
-    if (f < 0)
+    bool ge = op == RULES_OP_GE || op == RULES_OP_GT;
+    if (!ge && op != RULES_OP_LE && op != RULES_OP_LT)
         return false;
+    int f = ge ? 100 - pct : 100 + pct;
     const __int128 lim = (__int128)1 << 100;
     if (v->num > lim || v->num < -lim || v->den > lim) {
         long double x = (long double)v->num / (long double)v->den,
                     y = (long double)t.num / (long double)t.den * f / 100.0L;
-        return f <= 100 ? x >= y : x <= y;
+        return ge ? x >= y : x <= y;
     }
     /* Cross products: |v.num|, v.den < 2^100 and t.den ≤ 10^6 (rule-set bound); t.num ≤
      * 10^16 — the checks above keep the products well inside 128 bits for the measures
      * thresholds are written on (window sums ≤ 5·10^15). */
     __int128 l = v->num * t.den * 100, rr = (__int128)t.num * f * v->den;
-    return f <= 100 ? l >= rr : l <= rr;
+    return ge ? l >= rr : l <= rr;
 }
 
 /* True when the failing condition c is within the margin: every failing test near its
