@@ -131,7 +131,7 @@ int api_contracts_export(struct http_req *r)
         return 0;
     }
     if (format && strcmp(format, "csv") == 0)
-        deals_export_csv(r, st, cols, "contracts.csv");
+        api_export_csv(r, st, cols, "contracts.csv");
     else
         api_export_xlsx(r, st, cols, "技术合同", "Technology contracts", "contracts.xlsx");
     return 0;

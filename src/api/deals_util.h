@@ -1,7 +1,7 @@
 /*
  * deals_util.h — helpers shared by the deals handlers (contracts, matches, roadshows,
  * broker metrics): query-parameter parsing that replies 422 naming the parameter,
- * China-local dates, and CSV export of a prepared statement.
+ * and China-local dates.
  */
 #ifndef KC_API_DEALS_UTIL_H
 #define KC_API_DEALS_UTIL_H
@@ -10,7 +10,6 @@
 #include <stdint.h>
 
 struct http_req;
-struct db_stmt;
 
 /* Today's date in China (UTC+8) as YYYY-MM-DD into out[11]. */
 void deals_today(char out[11]);
@@ -26,11 +25,4 @@ bool deals_qdate(struct http_req *r, const char *name, const char **out);
  * replies 422 invalid_value and returns false otherwise. */
 bool deals_qenum(struct http_req *r, const char *name, const char *const *allowed,
                  const char **out);
-/* Streams every row of st as CSV (UTF-8 with a byte-order mark, so spreadsheet programs
- * read the Chinese text; cells that would start a formula are prefixed with '), using
- * the (column, Chinese header, English header) triples of cols; replies and calls
- * db_done. */
-void deals_export_csv(struct http_req *r, struct db_stmt *st, const char *const *cols,
-                      const char *filename);
-
 #endif
