@@ -1,0 +1,338 @@
+// Browser test of the deal pages against the real binary: a broker works the pipeline board
+// (moves a card on, drops another with a reason after the dialog refused an empty one) and
+// sees the history; a registrar registers a contract through the form (a field error for
+// 技术交易额 > 合同成交额 and a duplicate registration number first, amounts typed in 元) and
+// finds it on the statistics page, drilling down from the number to the contract; the
+// roadshow list and the broker metrics render. Same set-up as core.test.mjs (KC_BIN,
+// KC_CHROMIUM); screenshots go to web/tests/e2e/out/.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const REPO = path.resolve(HERE, '../../..')
+const OUT = path.join(HERE, 'out')
+const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
+const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
+const STEP_MS = 15000
+
+let server = null
+let serverLog = ''
+let dataDir = null
+let baseUrl = null
+let accounts = {}
+let browser = null
+
+// Starts `serve --demo` on an ephemeral port; resolves with the base URL.
+function startServer() {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-deals-'))
+  return new Promise((resolve, reject) => {
+    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    server = child
+    let settled = false
+    const done = (e, v) => {
+      if (settled) return
+      settled = true
+      clearTimeout(timer)
+      if (e) reject(e)
+      else resolve(v)
+    }
+    const timer = setTimeout(() => done(new Error(`server did not start within 60 s:\n${serverLog}`)), 60000)
+    child.stdout.on('data', (c) => {
+      serverLog += c.toString()
+      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverLog)
+      if (m) done(null, m[1])
+    })
+    child.stderr.on('data', (c) => (serverLog += c.toString()))
+    child.on('error', (e) => done(new Error(`cannot start ${KC_BIN}: ${e.message}`)))
+    child.on('exit', (code, sig) => done(new Error(`server exited early (${code}, ${sig}):\n${serverLog}`)))
+  })
+}
+
+// Reads the demo accounts by username.
+async function readAccounts() {
+  const file = path.join(dataDir, 'demo-accounts.txt')
+  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
+  const out = {}
+  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!l.trim() || l.startsWith('#')) continue
+    const [username, password, role, region_code] = l.split('\t')
+    out[username] = { username, password, role, region_code }
+  }
+  return out
+}
+
+// Stops the server: SIGTERM, then SIGKILL after 5 s.
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return
+  const exited = new Promise((r) => server.once('exit', r))
+  server.kill('SIGTERM')
+  const t = setTimeout(() => server.kill('SIGKILL'), 5000)
+  await exited
+  clearTimeout(t)
+}
+
+// A small API client for preparing and checking data (cookie session + CSRF).
+async function apiLogin(username) {
+  const a = accounts[username]
+  const r = await fetch(`${baseUrl}/api/v1/session`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ username: a.username, password: a.password }),
+  })
+  assert.equal(r.status, 200, `login ${username}`)
+  const cookie = r.headers.get('set-cookie').split(';')[0]
+  const { csrf_token: csrf, user } = await r.json()
+  const call = async (method, p, body) => {
+    const res = await fetch(baseUrl + p, {
+      method,
+      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
+      body: body ? JSON.stringify(body) : undefined,
+    })
+    return { status: res.status, json: await res.json().catch(() => null) }
+  }
+  return { user, get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) }
+}
+
+before(async () => {
+  fs.mkdirSync(OUT, { recursive: true })
+  baseUrl = await startServer()
+  accounts = await readAccounts()
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+})
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {})
+  await stopServer()
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+// Opens a logged-in page for username; returns {page, sel, problems, context}.
+async function loggedIn(username) {
+  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' })
+  context.setDefaultTimeout(STEP_MS)
+  const page = await context.newPage()
+  const problems = []
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
+  })
+  const sel = (name) => page.locator(`[data-test="${name}"]`)
+  await page.goto(baseUrl + '/')
+  await sel('login-username').fill(accounts[username].username)
+  await sel('login-password').fill(accounts[username].password)
+  await sel('login-submit').click()
+  await sel('menu').waitFor()
+  return { page, sel, problems, context }
+}
+
+// Element Plus components that were not registered render as unknown <el-…> tags.
+async function unresolved(page, where, problems) {
+  const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
+  if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
+}
+
+// Types a date into an Element Plus date picker and confirms it.
+async function pickDate(o, name, date) {
+  const input = o.sel(name).locator('input').first()
+  const target = (await input.count()) ? input : o.page.locator(`input[data-test="${name}"]`)
+  await target.click()
+  await target.fill(date)
+  await target.press('Enter')
+  // Close the calendar popup without closing the dialog (Escape would).
+  await o.page.locator('.el-dialog__title:visible').first().click()
+}
+
+// Searches a RemoteSelect and picks the option whose label contains text.
+async function pickRemote(o, name, text) {
+  const box = o.sel(name)
+  await box.click()
+  await o.page.keyboard.type(text.slice(0, 6))
+  const opt = o.page.locator('.el-select-dropdown__item:visible', { hasText: text }).first()
+  await opt.waitFor()
+  await opt.click()
+}
+
+// A published demand (market API) and an institution's achievement, matched by a broker.
+async function seedMatches() {
+  const ent = await apiLogin('ent_nanhu')
+  const inst = await apiLogin('inst_jiaxing')
+  const broker = await apiLogin('broker_jiaxing')
+  const mk = async (title) => {
+    const d = await ent.post('/api/v1/demands', {
+      title,
+      problem: '需要提升离心泵部分负荷效率并降低噪声。',
+      keywords: ['离心泵', '节能'],
+      indicators: [{ name: '泵效率', target: '≥ 82', unit: '%' }],
+      budget_min_fen: 30000000,
+      budget_max_fen: 100000000,
+      coop_modes: ['技术转让'],
+      chain: 'JX-135N',
+      confidentiality: 'public',
+    })
+    assert.equal(d.status, 201, JSON.stringify(d.json))
+    const id = d.json.id
+    assert.equal((await ent.post(`/api/v1/demands/${id}/status`, { status: 'published' })).status, 200)
+    return id
+  }
+  const a = await inst.post('/api/v1/achievements', {
+    title: '离心泵叶轮反问题设计方法（浏览器测试）',
+    abstract: '叶轮三维反问题设计，部分负荷效率提高。',
+    keywords: ['离心泵', '叶轮'],
+    kind: '技术秘密',
+    trl: 6,
+    chain: 'JX-135N',
+    status: 'published',
+  })
+  assert.equal(a.status, 201, JSON.stringify(a.json))
+  const out = []
+  for (const title of ['看板测试需求甲：泵效率', '看板测试需求乙：泵噪声']) {
+    const m = await broker.post('/api/v1/matches', { demand_id: await mk(title), achievement_id: a.json.id })
+    assert.equal(m.status, 201, JSON.stringify(m.json))
+    out.push(m.json)
+  }
+  return out
+}
+
+test('broker: the pipeline board moves a card and drops another with a reason; the match shows its history', async () => {
+  const [m1, m2] = await seedMatches()
+  const o = await loggedIn('broker_jiaxing')
+  try {
+    await o.page.goto(`${baseUrl}/#/deals/pipeline`)
+    await o.sel(`pipeline-card-${m1.id}`).waitFor()
+    await unresolved(o.page, 'pipeline', o.problems)
+    const before = Number((await o.sel('pipeline-count-contacted').textContent()).trim())
+
+    // Move m1 on with its button.
+    await o.sel(`pipeline-next-${m1.id}`).click()
+    await o.sel('pipeline-col-contacted').locator(`[data-test="pipeline-card-${m1.id}"]`).waitFor()
+    assert.equal(Number((await o.sel('pipeline-count-contacted').textContent()).trim()), before + 1)
+
+    // Drop m2: the dialog refuses without a reason, then drops with one.
+    await o.sel(`pipeline-drop-${m2.id}`).click()
+    await o.sel('drop-dialog').waitFor()
+    await o.sel('drop-confirm').click()
+    await o.sel('drop-field-reason').locator('.el-form-item__error').waitFor()
+    await o.sel('drop-reason-price_gap').click()
+    await o.sel('drop-confirm').click()
+    await o.sel('pipeline-col-dropped').locator(`[data-test="pipeline-card-${m2.id}"]`).waitFor()
+    const dropped = await o.sel('pipeline-col-dropped').locator(`[data-test="pipeline-card-${m2.id}"]`).textContent()
+    assert.match(dropped, /价格差距/)
+    await o.page.waitForTimeout(400)
+    await o.page.screenshot({ path: path.join(OUT, 'deals-pipeline.png'), fullPage: true })
+
+    // The match page: the history and the next stage.
+    await o.sel(`pipeline-card-${m1.id}`).locator('[data-test="pipeline-card-open"]').click()
+    await o.sel('match-history').waitFor()
+    const hist = await o.sel('match-history').textContent()
+    assert.match(hist, /已推荐 → 已联系/)
+    await o.sel('match-move-negotiating').click()
+    await o.page.waitForFunction(() => document.querySelector('[data-test="match-stage"]')?.textContent.includes('洽谈中'))
+    await unresolved(o.page, 'match', o.problems)
+    await o.page.screenshot({ path: path.join(OUT, 'deals-match.png'), fullPage: true })
+
+    // The API agrees with what the board showed.
+    const api = await apiLogin('broker_jiaxing')
+    assert.equal((await api.get(`/api/v1/matches/${m1.id}`)).json.stage, 'negotiating')
+    const d2 = (await api.get(`/api/v1/matches/${m2.id}`)).json
+    assert.equal(d2.stage, 'dropped')
+    assert.equal(d2.drop_reason, 'price_gap')
+
+    // Broker metrics render with this broker.
+    await o.page.goto(`${baseUrl}/#/deals/brokers`)
+    await o.sel('brokers-table').locator('.el-table__body tr', { hasText: '嘉兴技术经纪人' }).waitFor()
+    await unresolved(o.page, 'brokers', o.problems)
+    assert.deepEqual(o.problems, [])
+  } finally {
+    await o.context.close()
+  }
+})
+
+test('registrar: contract form (field errors, exact 元 → 分), statistics drill down to it; roadshows render', async () => {
+  const o = await loggedIn('county_nanhu')
+  const api = await apiLogin('county_nanhu')
+  try {
+    const orgs = (await api.get('/api/v1/orgs?region_code=330402&page_size=200')).json.items
+    const seller = orgs.find((x) => x.kind === 'university' || x.kind === 'institute' || x.kind === 'new_rd_institution')
+    const buyer = orgs.find((x) => x.kind === 'enterprise')
+    assert.ok(seller && buyer)
+    const taken = (await api.get('/api/v1/contracts?page_size=1')).json.items[0].registration_no
+
+    await o.page.goto(`${baseUrl}/#/deals/contracts`)
+    await o.sel('contract-table').waitFor()
+    await o.sel('contract-create').click()
+    await o.sel('contract-dialog').waitFor()
+    await o.sel('contract-title').fill('浏览器测试：泵阀密封技术委托开发')
+    await pickDate(o, 'contract-signed-on', '2025-09-01')
+    await o.sel('contract-type').click()
+    await o.page.locator('.el-cascader-node:visible', { hasText: '技术开发合同' }).click()
+    await o.page.locator('.el-cascader-node:visible', { hasText: '委托开发' }).click()
+    await pickRemote(o, 'contract-seller', seller.name)
+    await pickRemote(o, 'contract-buyer', buyer.name)
+    await o.sel('contract-amount').fill('1,234,567.8')
+    await o.sel('contract-tech-amount').fill('1234567.81')
+    await o.sel('contract-regno').fill(taken)
+    await pickDate(o, 'contract-registered-on', '2025-09-15')
+    await o.sel('contract-save').click()
+    // 技术交易额 > 合同成交额: refused under the field, before the server is asked.
+    const techErr = o.sel('contract-field-tech_amount_fen').locator('.el-form-item__error')
+    await techErr.waitFor()
+    assert.match(await techErr.textContent(), /技术交易额不能大于合同成交额/)
+    await o.sel('contract-tech-amount').fill('1000000')
+    await o.sel('contract-save').click()
+    // The registration number is taken: the server's 409 appears under its field.
+    const regErr = o.sel('contract-field-registration_no').locator('.el-form-item__error')
+    await regErr.waitFor()
+    assert.match(await regErr.textContent(), /已被其他合同使用/)
+    await o.page.screenshot({ path: path.join(OUT, 'deals-contract-form.png'), fullPage: true })
+    await o.sel('contract-regno').fill('2025330402991234')
+    await o.sel('contract-save').click()
+    await o.sel('contract-dialog').waitFor({ state: 'hidden' })
+    const k = (await api.get('/api/v1/contracts?q=2025330402991234')).json.items[0]
+    assert.ok(k, 'the contract was registered')
+    assert.equal(k.contract_amount_fen, 123456780, '1,234,567.8 元 = 123456780 分 exactly')
+    assert.equal(k.tech_amount_fen, 100000000)
+    assert.equal(k.region_code, '330402')
+    await unresolved(o.page, 'contracts', o.problems)
+
+    // Statistics by year: the 2025 row equals the API's sum, and drills down to the contract.
+    await o.page.goto(`${baseUrl}/#/deals/stats`)
+    await o.sel('stats-table').waitFor()
+    await o.sel('stats-group-year').click()
+    const row = o.sel('stats-row-2025')
+    await row.waitFor()
+    const s = (await api.get('/api/v1/contracts/stats?group=year')).json
+    const y2025 = s.items.find((i) => i.key === '2025')
+    const total = await o.sel('stats-total-amount').textContent()
+    const fen = s.total.contract_amount_fen
+    const want = `${Math.floor(fen / 100)}${fen % 100 ? '.' + String(fen % 100).padStart(2, '0') : ''}`
+    assert.equal(total.replace(/[¥,]/g, ''), want, 'the page total is the API total')
+    await row.click()
+    await o.sel('stats-drill').locator('.el-drawer__body').waitFor()
+    await o.page.waitForFunction(
+      (n) => document.querySelectorAll('[data-test="stats-drill-table"] .el-table__body tr').length === Math.min(n, 50),
+      y2025.count,
+    )
+    assert.equal(await o.sel('stats-drill-table').locator('tr', { hasText: '2025330402991234' }).count(), 1)
+    await o.page.screenshot({ path: path.join(OUT, 'deals-stats.png'), fullPage: true })
+    await o.sel('stats-open-registry').click()
+    await o.sel('contract-drill-tags').waitFor()
+    await unresolved(o.page, 'stats', o.problems)
+
+    // Roadshows of the city are not the county's; the list renders empty or with its own.
+    await o.page.goto(`${baseUrl}/#/deals/roadshows`)
+    await o.sel('roadshow-table').waitFor()
+    await unresolved(o.page, 'roadshows', o.problems)
+    assert.deepEqual(o.problems, [])
+  } finally {
+    await o.context.close()
+  }
+})
