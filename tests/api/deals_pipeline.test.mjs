@@ -52,7 +52,7 @@ async function makeAchievement(title) {
         title,
         abstract: '提出一种高效离心泵叶轮三维反问题设计方法，部分负荷效率提高 4 个百分点。',
         keywords: ['离心泵', '叶轮', '水力设计'],
-        kind: '发明专利',
+        kind: '技术秘密',
         trl: 6,
         transfer_modes: ['转让', '许可'],
         chain: 'JX-135N',
