@@ -2,17 +2,21 @@
 // published demands, legal stage transitions only (illegal → 409), drops that need a reason
 // (→ 422) and that the supply side sees, broker assignment, history, the board, the contract
 // of a signed match, broker metrics equal to the records behind them, roadshow intents,
-// and region / party scope. Demands and achievements are made through the market's API.
+// and region / party scope. The demands and achievements are seeded into the database.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { assertError, assertOk, loginAs, startServer } from './harness.mjs';
+import { assertError, assertOk, findDb, loginAs, runCli, runProgram, startServer } from './harness.mjs';
 
 let srv;
 const c = {};
+let dataDir;
 let demand; // published, 南湖 enterprise
 let demand2; // published, 秀洲 enterprise
 let draft; // a draft demand
+let demand3; // published, 南湖 enterprise, for the roadshow intent
 let ach1;
 let ach2;
 let instOrg;
@@ -20,64 +24,57 @@ let m1;
 let m2;
 let regSeq = 0;
 
-/* A complete demand body (passes the quality gate). */
-function demandBody(title) {
-    return {
-        title,
-        problem: '现有离心泵在部分负荷工况下效率偏低，能耗高，需要改进叶轮与蜗壳水力设计。',
-        existing: '已有三坐标测量仪与泵性能试验台。',
-        keywords: ['离心泵', '水力模型', '节能'],
-        indicators: [{ name: '泵效率', target: '≥ 82', unit: '%' }],
-        budget_min_fen: 50000000,
-        budget_max_fen: 200000000,
-        deadline: '2027-06-30',
-        coop_modes: ['技术转让', '合作开发'],
-        chain: 'JX-135N',
-        confidentiality: 'public',
-    };
+/* Runs SQL on the stopped server's database with the sqlite3 CLI; returns its output. */
+async function sql(db, statement) {
+    const r = await runProgram('sqlite3', ['-batch', db, statement]);
+    assert.equal(r.code, 0, `sqlite3: ${r.stderr}`);
+    return r.stdout.trim();
 }
 
-/* Creates a demand as client cl and publishes it unless draftOnly. */
-async function makeDemand(cl, title, draftOnly = false) {
-    const d = assertOk(await cl.post('/api/v1/demands', demandBody(title)), 201, 'create demand');
-    const id = d.id ?? d.demand?.id;
-    assert.ok(Number.isInteger(id), `demand id in ${JSON.stringify(d).slice(0, 200)}`);
-    if (!draftOnly) assertOk(await cl.post(`/api/v1/demands/${id}/status`, { status: 'published' }), 200, 'publish demand');
-    return id;
-}
-
-/* Creates a published achievement of the institution. */
-async function makeAchievement(title) {
-    const a = assertOk(await c.inst_jiaxing.post('/api/v1/achievements', {
-        title,
-        abstract: '提出一种高效离心泵叶轮三维反问题设计方法，部分负荷效率提高 4 个百分点。',
-        keywords: ['离心泵', '叶轮', '水力设计'],
-        kind: '技术秘密',
-        trl: 6,
-        transfer_modes: ['转让', '许可'],
-        chain: 'JX-135N',
-        status: 'published',
-    }), 201, 'create achievement');
-    const id = a.id ?? a.achievement?.id;
-    assert.ok(Number.isInteger(id));
-    return id;
+/* Demands and achievements are the market's records: they are written straight into the
+ * demo database (its 0007 schema) while the server is stopped, so this test needs no
+ * market route — achievements through `kechuang import achievements` (the FTS index needs
+ * the binary's tokenizer), then their owner and status, and the demands with SQL. */
+async function seed(dir) {
+    const file = path.join(dir, 'seed-achievements.jsonl');
+    fs.writeFileSync(file, [
+        { id: 'DEALS-T1', title: '高效离心泵叶轮三维反问题设计方法', abstract: '部分负荷效率提高 4 个百分点。', keywords: ['离心泵', '叶轮'] },
+        { id: 'DEALS-T2', title: '离心泵蜗壳低噪声水力模型', abstract: '降低蜗壳隔舌处压力脉动。', keywords: ['离心泵', '噪声'] },
+    ].map((o) => JSON.stringify(o)).join('\n') + '\n');
+    const imp = await runCli(['import', 'achievements', '--data', dir, file]);
+    assert.equal(imp.code, 0, imp.stderr);
+    const db = findDb(dir);
+    const inst = "(SELECT org_id FROM users WHERE username = 'inst_jiaxing')";
+    await sql(db, `UPDATE achievements SET owner_org_id = ${inst}, region_code = (SELECT region_code FROM orgs WHERE id = ${inst}),
+        chain = 'JX-135N', kind = '技术秘密', trl = 6, status = 'published' WHERE external_id IN ('DEALS-T1', 'DEALS-T2');`);
+    const demandSql = (user, title, status) => `INSERT INTO demands(org_id, region_code, title, problem, keywords, budget_min_fen,
+        budget_max_fen, coop_modes, chain, confidentiality, status, completeness, published_at, created_at, updated_at)
+        SELECT u.org_id, o.region_code, '${title}', '部分负荷工况下效率偏低，需要改进叶轮与蜗壳水力设计。', '["离心泵"]',
+        50000000, 200000000, '["技术转让","合作开发"]', 'JX-135N', 'public', '${status}', 100, 1767225600, 1767225600, 1767225600
+        FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = '${user}';`;
+    await sql(db, demandSql('ent_nanhu', '离心泵部分负荷效率提升', 'published') + demandSql('ent_xiuzhou', '秀洲：阀门密封寿命提升', 'published') +
+        demandSql('ent_nanhu', '尚未发布的需求', 'draft') + demandSql('ent_nanhu', '推介会现场登记的需求', 'published'));
+    const ids = (await sql(db, "SELECT id FROM demands WHERE title IN ('离心泵部分负荷效率提升', '秀洲：阀门密封寿命提升', '尚未发布的需求', '推介会现场登记的需求') ORDER BY id")).split('\n').map(Number);
+    const achs = (await sql(db, "SELECT id FROM achievements WHERE external_id IN ('DEALS-T1', 'DEALS-T2') ORDER BY external_id")).split('\n').map(Number);
+    return { ids, achs };
 }
 
 before(async () => {
-    srv = await startServer();
+    const first = await startServer();
+    dataDir = first.dataDir;
+    await first.stop({ keep: true });
+    const { ids, achs } = await seed(dataDir);
+    [demand, demand2, draft, demand3] = ids;
+    [ach1, ach2] = achs;
+    srv = await startServer({ dataDir });
     for (const n of ['admin', 'city_jiaxing', 'city_taizhou', 'county_nanhu', 'county_xiuzhou', 'broker_jiaxing', 'broker_nanhu', 'broker_taizhou', 'ent_nanhu', 'ent_xiuzhou', 'inst_jiaxing']) {
         c[n] = await loginAs(srv, n);
     }
     instOrg = c.inst_jiaxing.user.org_id;
-    demand = await makeDemand(c.ent_nanhu, '离心泵部分负荷效率提升');
-    demand2 = await makeDemand(c.ent_xiuzhou, '秀洲：阀门密封寿命提升');
-    draft = await makeDemand(c.ent_nanhu, '尚未发布的需求', true);
-    ach1 = await makeAchievement('高效离心泵叶轮三维反问题设计方法');
-    ach2 = await makeAchievement('离心泵蜗壳低噪声水力模型');
 });
 
 after(async () => {
-    if (srv) await srv.stop();
+    if (srv) await srv.stop({ keep: false });
 });
 
 describe('creating matches', () => {
@@ -229,7 +226,8 @@ describe('the contract of a signed match', () => {
         assert.equal(d.subtype, 'patent_right');
         assert.match(d.signed_on, /^\d{4}-\d{2}-\d{2}$/);
         assertError(await c.broker_jiaxing.get(`/api/v1/matches/${m2}/contract-draft`), 409, 'match_not_signed', 'match_id');
-        const before = assertOk(await c.admin.get(`/api/v1/achievements/${ach1}`));
+        const dealCount = async () => Number(await sql(findDb(dataDir), `SELECT deal_count FROM achievements WHERE id = ${ach1}`));
+        const before = { deal_count: await dealCount() };
         const body = {
             title: d.title, type: d.type, subtype: d.subtype, seller_org_id: d.seller_org_id, buyer_org_id: d.buyer_org_id,
             achievement_id: d.achievement_id, match_id: d.match_id, signed_on: d.signed_on, registered_on: d.registered_on,
@@ -244,10 +242,9 @@ describe('the contract of a signed match', () => {
         assertError(await c.broker_jiaxing.get(`/api/v1/matches/${m1}/contract-draft`), 409, 'match_has_contract', 'match_id');
         const m = assertOk(await c.ent_nanhu.get(`/api/v1/matches/${m1}`));
         assert.equal(m.contract_id, k.id);
-        const afterAch = assertOk(await c.admin.get(`/api/v1/achievements/${ach1}`));
-        assert.equal(afterAch.deal_count, before.deal_count + 1, 'a transfer of the achievement counts once');
+        assert.equal(await dealCount(), before.deal_count + 1, 'a transfer of the achievement counts once');
         assertOk(await c.broker_jiaxing.del(`/api/v1/contracts/${k.id}`));
-        assert.equal(assertOk(await c.admin.get(`/api/v1/achievements/${ach1}`)).deal_count, before.deal_count);
+        assert.equal(await dealCount(), before.deal_count);
         assertOk(await c.broker_jiaxing.post('/api/v1/contracts', { ...body, registration_no: `2026330402${String(700000 + ++regSeq)}` }), 201);
     });
 });
@@ -302,7 +299,7 @@ describe('roadshow intents', () => {
         assert.deepEqual(rs.demands.map((d) => d.id), [demand]);
         // demand × ach2 is open already (proposed again above).
         assertError(await c.broker_nanhu.post(`/api/v1/roadshows/${rs.id}/intents`, { demand_id: demand, achievement_id: ach2 }), 409, 'duplicate_match');
-        const dem3 = await makeDemand(c.ent_nanhu, '推介会现场登记的需求');
+        const dem3 = demand3;
         const intent = assertOk(await c.broker_nanhu.post(`/api/v1/roadshows/${rs.id}/intents`, { demand_id: dem3, achievement_id: ach2 }), 201);
         assert.equal(intent.source, 'roadshow');
         assert.equal(intent.roadshow_id, rs.id);

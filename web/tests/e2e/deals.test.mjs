@@ -7,7 +7,7 @@
 // KC_CHROMIUM); screenshots go to web/tests/e2e/out/.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -28,9 +28,9 @@ let baseUrl = null
 let accounts = {}
 let browser = null
 
-// Starts `serve --demo` on an ephemeral port; resolves with the base URL.
+// Starts `serve --demo` on an ephemeral port in dataDir; resolves with the base URL.
 function startServer() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-deals-'))
+  serverLog = ''
   return new Promise((resolve, reject) => {
     const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
     server = child
@@ -99,8 +99,40 @@ async function apiLogin(username) {
   return { user, get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) }
 }
 
+// Runs a program synchronously and fails with its output when it fails.
+function run(cmd, args) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8' })
+  assert.equal(r.status, 0, `${cmd} ${args.join(' ')}: ${r.stderr}`)
+  return r.stdout.trim()
+}
+
+// Demands and an achievement are the market's records: written into the stopped demo
+// database (its 0007 schema), the achievement through `kechuang import achievements`.
+function seedMarket() {
+  const file = path.join(dataDir, 'seed.jsonl')
+  fs.writeFileSync(file, JSON.stringify({ id: 'E2E-DEALS-1', title: '离心泵叶轮反问题设计方法（浏览器测试）', abstract: '叶轮三维反问题设计。', keywords: ['离心泵', '叶轮'] }) + '\n')
+  run(KC_BIN, ['import', 'achievements', '--data', dataDir, file])
+  const db = fs.readdirSync(dataDir).filter((f) => f.endsWith('.db')).map((f) => path.join(dataDir, f))[0]
+  const inst = "(SELECT org_id FROM users WHERE username = 'inst_jiaxing')"
+  const demand = (title) => `INSERT INTO demands(org_id, region_code, title, problem, keywords, budget_min_fen, budget_max_fen, coop_modes, chain,
+    confidentiality, status, completeness, published_at, created_at, updated_at) SELECT u.org_id, o.region_code, '${title}', '需要提升离心泵部分负荷效率。',
+    '["离心泵"]', 30000000, 100000000, '["技术转让"]', 'JX-135N', 'public', 'published', 100, 1767225600, 1767225600, 1767225600
+    FROM users u JOIN orgs o ON o.id = u.org_id WHERE u.username = 'ent_nanhu';`
+  run('sqlite3', ['-batch', db, `UPDATE achievements SET owner_org_id = ${inst}, region_code = (SELECT region_code FROM orgs WHERE id = ${inst}),
+    chain = 'JX-135N', kind = '技术秘密', status = 'published' WHERE external_id = 'E2E-DEALS-1';` + demand('看板测试需求甲：泵效率') + demand('看板测试需求乙：泵噪声')])
+  const ach = Number(run('sqlite3', ['-batch', db, "SELECT id FROM achievements WHERE external_id = 'E2E-DEALS-1'"]))
+  const demands = run('sqlite3', ['-batch', db, "SELECT id FROM demands WHERE title LIKE '看板测试需求%' ORDER BY id"]).split('\n').map(Number)
+  return { ach, demands }
+}
+
+let seeded = null
+
 before(async () => {
   fs.mkdirSync(OUT, { recursive: true })
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-deals-'))
+  await startServer()
+  await stopServer()
+  seeded = seedMarket()
   baseUrl = await startServer()
   accounts = await readAccounts()
   browser = await chromium.launch({
@@ -161,41 +193,12 @@ async function pickRemote(o, name, text) {
   await opt.click()
 }
 
-// A published demand (market API) and an institution's achievement, matched by a broker.
+// The broker proposes the two seeded demands with the seeded achievement.
 async function seedMatches() {
-  const ent = await apiLogin('ent_nanhu')
-  const inst = await apiLogin('inst_jiaxing')
   const broker = await apiLogin('broker_jiaxing')
-  const mk = async (title) => {
-    const d = await ent.post('/api/v1/demands', {
-      title,
-      problem: '需要提升离心泵部分负荷效率并降低噪声。',
-      keywords: ['离心泵', '节能'],
-      indicators: [{ name: '泵效率', target: '≥ 82', unit: '%' }],
-      budget_min_fen: 30000000,
-      budget_max_fen: 100000000,
-      coop_modes: ['技术转让'],
-      chain: 'JX-135N',
-      confidentiality: 'public',
-    })
-    assert.equal(d.status, 201, JSON.stringify(d.json))
-    const id = d.json.id
-    assert.equal((await ent.post(`/api/v1/demands/${id}/status`, { status: 'published' })).status, 200)
-    return id
-  }
-  const a = await inst.post('/api/v1/achievements', {
-    title: '离心泵叶轮反问题设计方法（浏览器测试）',
-    abstract: '叶轮三维反问题设计，部分负荷效率提高。',
-    keywords: ['离心泵', '叶轮'],
-    kind: '技术秘密',
-    trl: 6,
-    chain: 'JX-135N',
-    status: 'published',
-  })
-  assert.equal(a.status, 201, JSON.stringify(a.json))
   const out = []
-  for (const title of ['看板测试需求甲：泵效率', '看板测试需求乙：泵噪声']) {
-    const m = await broker.post('/api/v1/matches', { demand_id: await mk(title), achievement_id: a.json.id })
+  for (const d of seeded.demands) {
+    const m = await broker.post('/api/v1/matches', { demand_id: d, achievement_id: seeded.ach })
     assert.equal(m.status, 201, JSON.stringify(m.json))
     out.push(m.json)
   }
