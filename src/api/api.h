@@ -23,7 +23,8 @@ enum field_type {
     FT_INT,      /* integer */
     FT_INT_NULL, /* integer or null */
     FT_BOOL,     /* true/false */
-    FT_STR_LIST  /* array of strings */
+    FT_STR_LIST, /* array of strings */
+    FT_ARRAY     /* array of anything (at most 100 elements); the handler checks them */
 };
 
 /* One accepted body field. Tables end with a NULL name. */

@@ -96,6 +96,8 @@ static const char *check_value(const struct field_spec *f, json_t *v)
         }
         return NULL;
     }
+    case FT_ARRAY:
+        return json_is_array(v) && json_array_size(v) <= 100 ? NULL : "wrong_type";
     }
     return "wrong_type";
 }
