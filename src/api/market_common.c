@@ -118,7 +118,7 @@ void mk_strip(json_t *o, const char *const *keys)
 
 void mk_write_json(struct jw *w, const char *key, json_t *o)
 {
-    char *t = json_dumps(o, JSON_COMPACT);
+    char *t = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
     if (key)
         jw_key(w, key);
     jw_raw(w, t, strlen(t));
