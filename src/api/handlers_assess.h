@@ -18,4 +18,15 @@ int api_assess_runs_rerun(struct http_req *r);
 int api_assess_runs_export(struct http_req *r);
 int api_assess_runs_report(struct http_req *r);
 
+/* api/sup.c — supervision tickets. */
+int api_tickets_list(struct http_req *r);
+int api_tickets_export(struct http_req *r);
+int api_tickets_summary(struct http_req *r);
+int api_tickets_get(struct http_req *r);
+int api_tickets_answer(struct http_req *r);
+int api_tickets_close(struct http_req *r);
+int api_tickets_escalate(struct http_req *r);
+int api_tickets_create(struct http_req *r);
+int api_tickets_sweep(struct http_req *r);
+
 #endif

@@ -22,6 +22,13 @@ const struct msg msg_assess_errors[] = {
      "%s cannot be before 1 January of the assessed year"},
     {"indicator_removed", "方案中的某个指标已不存在，请先修改方案",
      "An indicator of the scheme no longer exists; edit the scheme first"},
+    {"not_responsible", "只有责任单位可以答复该督办单",
+     "Only the responsible unit can answer this ticket"},
+    {"invalid_transition", "督办单当前状态不允许此操作",
+     "The ticket's status does not allow this action"},
+    {"ticket_open", "该事项已有未办结的督办单", "This subject already has an open ticket"},
+    {"deadline_range", "%s须晚于今天且不超过 90 天",
+     "%s must be after today and at most 90 days ahead"},
     {NULL, NULL, NULL},
 };
 
@@ -38,5 +45,12 @@ const struct msg msg_assess_fields[] = {
     {"version", "方案版本", "Scheme version"},
     {"year", "考核年度", "Year"},
     {"cutoff", "数据截止日", "Cut-off day"},
+    {"measure", "整改措施", "Measure"},
+    {"evidence", "佐证材料", "Evidence"},
+    {"subject_kind", "督办对象类型", "Subject kind"},
+    {"subject_id", "督办对象", "Subject"},
+    {"deadline", "答复期限", "Deadline"},
+    {"overdue", "是否逾期", "Overdue"},
+    {"plan_id", "规划", "Plan"},
     {NULL, NULL, NULL},
 };

@@ -394,7 +394,7 @@ static int resolve_target(struct db *db, const struct ind_info *ind, const char 
                  "m.target_id WHERE " TARGET_OF "AND m.year = ? AND t.kind = 'value' AND "
                  "(t.basis IS NOT 'cumulative' OR t.cumulative_from = m.year) "
                  "ORDER BY t.id LIMIT 1",
-                 "isii", ind->id, county, chain, y),
+                 "issi", ind->id, county, chain, y),
         t, "milestone");
     if (!rc && !t->has)
         rc = first_target(db_query(db,

@@ -14,7 +14,10 @@ CREATE TABLE sup_tickets (
     plan_id      INTEGER NOT NULL REFERENCES plans(id),
     region_code  TEXT NOT NULL REFERENCES regions(code),
     unit_name    TEXT NOT NULL,                         -- 责任单位 as the plan names it
-    reason       TEXT NOT NULL CHECK (reason IN ('off_track', 'overdue_target', 'overdue_task')),
+    reason       TEXT NOT NULL
+                 CHECK (reason IN ('off_track', 'overdue_target', 'overdue_task', 'manual')),
+    period       INTEGER NOT NULL,                      -- the year it opened (the sweep opens a
+                                                        -- subject at most once a year per reason)
     title        TEXT NOT NULL,
     detail       TEXT NOT NULL,                         -- why it opened, with the numbers
     status       TEXT NOT NULL DEFAULT 'open'
@@ -29,6 +32,7 @@ CREATE TABLE sup_tickets (
 CREATE UNIQUE INDEX sup_tickets_subject_open ON sup_tickets(subject_kind, subject_id)
     WHERE status <> 'closed';
 CREATE INDEX sup_tickets_region ON sup_tickets(region_code, status);
+CREATE INDEX sup_tickets_subject ON sup_tickets(subject_kind, subject_id, reason, period);
 
 -- The full history of a ticket: opening, answers (measure + evidence), closing,
 -- escalation and reminders, in order. Never updated or deleted.
