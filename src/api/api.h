@@ -26,7 +26,8 @@ enum field_type {
     FT_STR_LIST, /* array of strings */
     FT_NUM_NULL, /* number (integer or real) or null */
     FT_BOOL_NULL, /* true/false or null */
-    FT_INT_LIST  /* array of positive integers (ids); max_chars is unused */
+    FT_INT_LIST, /* array of positive integers (ids); max_chars is unused */
+    FT_ARRAY     /* array of anything (at most 100 elements); the handler checks them */
 };
 
 /* One accepted body field. Tables end with a NULL name. */
@@ -111,6 +112,7 @@ extern const struct msg msg_ladder_errors[], msg_ladder_fields[];
 extern const struct msg msg_market_errors[], msg_market_fields[];
 extern const struct msg msg_deals_errors[], msg_deals_fields[];
 extern const struct msg msg_plans_errors[], msg_plans_fields[];
+extern const struct msg msg_assess_errors[], msg_assess_fields[];
 extern const struct msg msg_points_errors[], msg_points_fields[];
 
 const char *msg_error(struct http_req *r, const char *code, const char *field);
