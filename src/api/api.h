@@ -23,7 +23,10 @@ enum field_type {
     FT_INT,      /* integer */
     FT_INT_NULL, /* integer or null */
     FT_BOOL,     /* true/false */
-    FT_STR_LIST  /* array of strings */
+    FT_STR_LIST, /* array of strings */
+    FT_NUM_NULL, /* number (integer or real) or null */
+    FT_BOOL_NULL, /* true/false or null */
+    FT_INT_LIST  /* array of positive integers (ids); max_chars is unused */
 };
 
 /* One accepted body field. Tables end with a NULL name. */
@@ -80,6 +83,10 @@ bool api_sort(struct http_req *r, const char *const *allowed, const char *dflt,
  * canonical code (aliases resolved) in out[7]. */
 bool api_region(struct http_req *r, struct db *db, const char *field, const char *region_code,
                 char out[7]);
+/* Checks a complete organisation record o (api/org.c): org_check, the region (canonical
+ * code written back, in the caller's scope, a prefecture or county), the industry code
+ * and chains. Replies 422 and returns false on the first problem. */
+bool api_org_validate(struct http_req *r, struct db *db, json_t *o);
 /* Streams rows of st (a prepared, bound statement) as an XLSX download; the columns
  * are (key, Chinese header, English header) triples ended by NULL. Replies. */
 void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *cols,

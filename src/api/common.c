@@ -82,6 +82,10 @@ static const char *check_value(const struct field_spec *f, json_t *v)
         return json_is_integer(v) ? NULL : "wrong_type";
     case FT_BOOL:
         return json_is_boolean(v) ? NULL : "wrong_type";
+    case FT_NUM_NULL:
+        return json_is_null(v) || json_is_number(v) ? NULL : "wrong_type";
+    case FT_BOOL_NULL:
+        return json_is_null(v) || json_is_boolean(v) ? NULL : "wrong_type";
     case FT_STR_LIST: {
         if (!json_is_array(v) || json_array_size(v) > 100)
             return "wrong_type";
@@ -93,6 +97,18 @@ static const char *check_value(const struct field_spec *f, json_t *v)
                 return "wrong_type";
             if (f->max_chars && utf8_len(json_string_value(e)) > f->max_chars)
                 return "too_long";
+        }
+        return NULL;
+    }
+    case FT_INT_LIST: {
+        if (!json_is_array(v) || json_array_size(v) > 500)
+            return "wrong_type";
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e)
+        {
+            if (!json_is_integer(e) || json_integer_value(e) <= 0)
+                return "wrong_type";
         }
         return NULL;
     }

@@ -177,8 +177,7 @@ bool ent_hnte_number_ok(const char *n)
     return false;
 }
 
-/* Writes the civil date of a day number (days since 1970-01-01) as YYYY-MM-DD. */
-static void date_of_days(int64_t z, char out[11])
+void ent_format_days(int64_t z, char out[11])
 {
     z += 719468;
     int64_t era = (z >= 0 ? z : z - 146096) / 146097;
@@ -205,6 +204,6 @@ int ent_valid_to(const char *issued, int years, char out[11])
         end = rules_days_from_civil(y, 3, 1);
     else
         end = rules_days_from_civil(y, (unsigned)m, (unsigned)d);
-    date_of_days(end - 1, out);
+    ent_format_days(end - 1, out);
     return 0;
 }

@@ -65,5 +65,7 @@ bool ent_hnte_number_ok(const char *number);
  * years years: issued + years − 1 day (a 29 February start runs to 28 February).
  * Writes YYYY-MM-DD into out[11]; returns 0, or -1 when issued is not a date. */
 int ent_valid_to(const char *issued, int years, char out[11]);
+/* Writes the date of a day number (days since 1970-01-01) as YYYY-MM-DD into out[11]. */
+void ent_format_days(int64_t days, char out[11]);
 
 #endif
