@@ -254,6 +254,12 @@ int plan_target_ids(struct db *db, const struct plan_scope *ps, const struct tar
     return rc < 0 ? rc : 0;
 }
 
+/* A string or null. */
+static json_t *str_or_null(const char *v)
+{
+    return v ? json_string(v) : json_null();
+}
+
 /* A number or null. */
 static json_t *num_or_null(bool has, double v)
 {
@@ -303,17 +309,17 @@ int plan_target_json(struct db *db, int64_t id, const struct plan_target_eval *e
     }
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
-    json_object_set_new(o, "task_code", json_string(db_col_text(st, 3)));
+    json_object_set_new(o, "task_code", str_or_null(db_col_text(st, 3)));
     json_t *ind = json_pack("{s:s,s:s,s:s}", "code", db_col_text(st, 6), "name",
                             db_col_text(st, 7), "unit", db_col_text(st, 8));
     if (full) {
         json_object_set_new(ind, "id", json_integer(db_col_int(st, 5)));
-        json_object_set_new(ind, "direction", json_string(db_col_text(st, 9)));
-        json_object_set_new(ind, "method", json_string(db_col_text(st, 10)));
-        json_object_set_new(ind, "measure", json_string(db_col_text(st, 38)));
+        json_object_set_new(ind, "direction", str_or_null(db_col_text(st, 9)));
+        json_object_set_new(ind, "method", str_or_null(db_col_text(st, 10)));
+        json_object_set_new(ind, "measure", str_or_null(db_col_text(st, 38)));
     }
     json_object_set_new(o, "indicator", ind);
-    json_object_set_new(o, "region_code", json_string(db_col_text(st, 11)));
+    json_object_set_new(o, "region_code", str_or_null(db_col_text(st, 11)));
     json_object_set_new(o, "baseline_year",
                         ev->has_baseline ? json_integer(ev->baseline_year) : json_null());
     json_object_set_new(o, "baseline_value", num_or_null(ev->has_baseline, ev->baseline_value));
@@ -326,16 +332,16 @@ int plan_target_json(struct db *db, int64_t id, const struct plan_target_eval *e
     if (full) {
         json_t *x = o;
         json_object_set_new(x, "plan_id", json_integer(db_col_int(st, 1)));
-        json_object_set_new(x, "plan_code", json_string(db_col_text(st, 39)));
-        json_object_set_new(x, "plan_title", json_string(db_col_text(st, 40)));
-        json_object_set_new(x, "code", json_string(db_col_text(st, 2)));
-        json_object_set_new(x, "task_title", json_string(db_col_text(st, 4)));
-        json_object_set_new(x, "region_name", json_string(db_col_text(st, 12)));
-        json_object_set_new(x, "chain", json_string(db_col_text(st, 13)));
-        json_object_set_new(x, "chain_name", json_string(db_col_text(st, 14)));
-        json_object_set_new(x, "kind", json_string(db_col_text(st, 15)));
-        json_object_set_new(x, "basis", json_string(db_col_text(st, 16)));
-        json_object_set_new(x, "comparator", json_string(db_col_text(st, 17)));
+        json_object_set_new(x, "plan_code", str_or_null(db_col_text(st, 39)));
+        json_object_set_new(x, "plan_title", str_or_null(db_col_text(st, 40)));
+        json_object_set_new(x, "code", str_or_null(db_col_text(st, 2)));
+        json_object_set_new(x, "task_title", str_or_null(db_col_text(st, 4)));
+        json_object_set_new(x, "region_name", str_or_null(db_col_text(st, 12)));
+        json_object_set_new(x, "chain", str_or_null(db_col_text(st, 13)));
+        json_object_set_new(x, "chain_name", str_or_null(db_col_text(st, 14)));
+        json_object_set_new(x, "kind", str_or_null(db_col_text(st, 15)));
+        json_object_set_new(x, "basis", str_or_null(db_col_text(st, 16)));
+        json_object_set_new(x, "comparator", str_or_null(db_col_text(st, 17)));
         json_object_set_new(x, "stated_target_value",
                             num_or_null(db_col_type(st, 18) != DB_NULL, db_col_double(st, 18)));
         json_object_set_new(x, "target_value_max",
@@ -355,22 +361,22 @@ int plan_target_json(struct db *db, int64_t id, const struct plan_target_eval *e
                                                             db_col_text(st, 25)));
         else
             json_object_set_new(x, "relative_to", json_null());
-        json_object_set_new(x, "target_date", json_string(db_col_text(st, 27)));
+        json_object_set_new(x, "target_date", str_or_null(db_col_text(st, 27)));
         json_object_set_new(x, "cumulative_from", db_col_type(st, 28) == DB_NULL
                                                       ? json_null()
                                                       : json_integer(db_col_int(st, 28)));
         json_object_set_new(x, "each_year_from", db_col_type(st, 29) == DB_NULL
                                                      ? json_null()
                                                      : json_integer(db_col_int(st, 29)));
-        json_object_set_new(x, "baseline_comparator", json_string(db_col_text(st, 30)));
-        json_object_set_new(x, "baseline_text", json_string(db_col_text(st, 31)));
-        json_object_set_new(x, "qualifier", json_string(db_col_text(st, 32)));
-        json_object_set_new(x, "text", json_string(db_col_text(st, 33)));
-        json_object_set_new(x, "note", json_string(db_col_text(st, 34)));
+        json_object_set_new(x, "baseline_comparator", str_or_null(db_col_text(st, 30)));
+        json_object_set_new(x, "baseline_text", str_or_null(db_col_text(st, 31)));
+        json_object_set_new(x, "qualifier", str_or_null(db_col_text(st, 32)));
+        json_object_set_new(x, "text", str_or_null(db_col_text(st, 33)));
+        json_object_set_new(x, "note", str_or_null(db_col_text(st, 34)));
         json_object_set_new(x, "parent_id", db_col_type(st, 35) == DB_NULL
                                                 ? json_null()
                                                 : json_integer(db_col_int(st, 35)));
-        json_object_set_new(x, "split_rule", json_string(db_col_text(st, 36)));
+        json_object_set_new(x, "split_rule", str_or_null(db_col_text(st, 36)));
         json_object_set_new(x, "split_weight",
                             num_or_null(db_col_type(st, 37) != DB_NULL, db_col_double(st, 37)));
         json_object_set_new(x, "current_year",

@@ -106,6 +106,7 @@ struct plan_target_eval {
     bool has_projection;      /* projection is known */
     double projection;        /* projected value at the due year (NAN: insufficient data) */
     enum plan_fit fit;        /* curve of the projection */
+    struct plan_trend trend;  /* the fitted trend (fit NONE with fewer than two points) */
     int n_points;             /* yearly values the trend used */
     bool milestone_missed;    /* a milestone whose year is over was not met */
     enum plan_status status;  /* achieved | on_track | at_risk | off_track | no_data */

@@ -126,14 +126,24 @@ int plan_target_eval(struct db *db, int64_t target_id, const char *as_of,
     bool each = t.each_year_from && A >= t.each_year_from && A <= t.target_year;
     int T = each ? A : t.target_year; /* the year this evaluation is due */
     int E = A < T ? A : T;            /* the last year looked at */
-    out->as_of_year = A;
-    out->due_year = T;
     /* The series: ten years up to E. */
     int y0 = E - PLAN_VALUE_YEARS + 1;
     struct plan_value s[PLAN_VALUE_YEARS];
     rc = plan_values_series(db, &ind, t.region, t.chain, y0, E, s);
     if (rc)
         return rc;
+    /* A target repeated every year is judged on the running year once it has a value,
+     * until then on the year before (a finished year). */
+    if (each && !s[A - y0].present && A - 1 >= t.each_year_from) {
+        T = E = A - 1;
+        memmove(s + 1, s, sizeof(s) - sizeof(s[0]));
+        y0 = E - PLAN_VALUE_YEARS + 1;
+        rc = plan_values_series(db, &ind, t.region, t.chain, y0, y0, s);
+        if (rc)
+            return rc;
+    }
+    out->as_of_year = A;
+    out->due_year = T;
     /* The first year the trend uses: the baseline, growth base, cumulative start or the
      * year before the plan started; at most the last five years before E otherwise. */
     int start = 0;
@@ -204,21 +214,25 @@ int plan_target_eval(struct db *db, int64_t target_id, const char *as_of,
         }
     }
 
-    /* The current value. */
+    /* The current value: for a cumulative target the sum from cumulative_from through the
+     * latest year with a value (every year between known); for an annual target whose year
+     * is over that year's flow; otherwise the latest value up to E. */
     double cur = NAN;
-    int cur_year = 0;
+    int cur_year = 0, cum_from = t.cumulative_from ? t.cumulative_from : start + 1;
     if (cumulative) {
-        int from = t.cumulative_from ? t.cumulative_from : start + 1;
+        int last = 0;
+        for (int y = E; y >= cum_from && y >= y0 && !last; y--)
+            if (s[y - y0].present)
+                last = y;
         double sum;
-        /* The years summed so far must all be known. */
-        if (from <= E && sum_years(s, y0, from, E, &sum)) {
+        if (last && sum_years(s, y0, cum_from, last, &sum)) {
             cur = sum;
-            cur_year = E;
+            cur_year = last;
         }
-    } else if (annual) {
-        if (s[E - y0].present) {
-            cur = s[E - y0].value;
-            cur_year = E;
+    } else if (annual && A > T) {
+        if (s[T - y0].present) {
+            cur = s[T - y0].value;
+            cur_year = T;
         }
     } else {
         for (int y = E; y >= start && y >= y0; y--) {
@@ -268,31 +282,28 @@ int plan_target_eval(struct db *db, int64_t target_id, const char *as_of,
     double proj = NAN;
     if (strcmp(t.kind, "relative") == 0) {
         proj = NAN; /* compared year by year with another indicator: not projected */
-    } else if (A > T || (E == T && !(flow && E == A) && cur_year == T)) {
-        proj = cur; /* the year is over (or the level is already known): the value itself */
+    } else if (!out->has_current) {
+        proj = NAN;
+    } else if (A > T || (cur_year == T && !(flow && T == A))) {
+        proj = cur; /* the year is over (or its level is known): the value itself */
     } else if (cumulative) {
-        int from = t.cumulative_from ? t.cumulative_from : start + 1;
-        double sum = 0;
+        /* Known years, the running year at its annual rate, later years on the trend. */
+        double sum = cur;
         bool ok = true;
-        for (int y = from; y <= T && ok; y++) {
-            if (y < A) {
-                ok = y >= y0 && s[y - y0].present;
-                sum += ok ? s[y - y0].value : 0;
-            } else if (y == A && s[A - y0].present && frac >= 0.25) {
-                sum += s[A - y0].value / frac;
-            } else if (fitted) {
+        for (int y = cur_year + 1; y <= T && ok; y++) {
+            if (fitted) {
                 double v = plan_trend_at(&tr, y);
                 sum += v > 0 ? v : 0;
             } else {
                 ok = false;
             }
         }
+        if (ok && cur_year == A && flow && frac >= 0.25)
+            sum += s[A - y0].value / frac - s[A - y0].value; /* the rest of the running year */
         if (ok)
             proj = sum;
-    } else if (annual && E == A && T == A && s[A - y0].present) {
-        proj = frac >= 0.25 ? s[A - y0].value / frac : NAN; /* the running year's rate */
-        if (isnan(proj) && fitted)
-            proj = plan_trend_at(&tr, T);
+    } else if (annual && cur_year == A && T == A) {
+        proj = frac >= 0.25 ? cur / frac : (fitted ? plan_trend_at(&tr, T) : NAN);
     } else if (fitted) {
         proj = plan_trend_at(&tr, T);
     }
@@ -302,6 +313,7 @@ int plan_target_eval(struct db *db, int64_t target_id, const char *as_of,
     out->has_projection = !isnan(proj);
     out->fit = isnan(proj) ? PLAN_FIT_NONE : (fitted ? tr.fit : PLAN_FIT_NONE);
     out->n_points = (int)np;
+    out->trend = tr;
 
     /* Milestones whose year is over. */
     struct db_stmt *st = db_query(db,
@@ -318,7 +330,7 @@ int plan_target_eval(struct db *db, int64_t target_id, const char *as_of,
         if (my >= y0 && my <= E) {
             if (cumulative) {
                 double sum;
-                if (sum_years(s, y0, t.cumulative_from ? t.cumulative_from : start + 1, my, &sum))
+                if (sum_years(s, y0, cum_from, my, &sum))
                     mv = sum;
             } else if (s[my - y0].present) {
                 mv = s[my - y0].value;

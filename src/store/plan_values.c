@@ -1070,14 +1070,22 @@ static void org_chain(struct buf *sql, struct db_args *a, const char *alias, con
 
 /* Builds the record query of a cell; the SELECT lists the records, and the columns
  * __num and __den carry what each adds to the numerator and denominator. */
+/* Text the record query binds; it must outlive the statement's preparation (db_args
+ * borrows its strings). */
+struct drill_args {
+    char from[32];   /* YYYY-01-01 of the year */
+    char ts_end[24]; /* the end of the as-of day as Unix time, in decimal */
+};
+
 static void drill_sql(const struct plan_indicator *ind, const struct scope *rs,
-                      const char *chain, int year, const char *day, struct buf *sql,
-                      struct db_args *a)
+                      const char *chain, int year, const char *day, struct drill_args *d,
+                      struct buf *sql, struct db_args *a)
 {
     const struct pf_spec *s = &ind->spec;
     bool ch = s->chain_scope && chain && *chain;
-    char from[32], day_end_ts_s[24];
-    snprintf(from, sizeof(from), "%04d-01-01", year);
+    const char *from = d->from, *day_end_ts_s = d->ts_end;
+    snprintf(d->from, sizeof(d->from), "%04d-01-01", year);
+    snprintf(d->ts_end, sizeof(d->ts_end), "%lld", (long long)day_end_ts(ymd(day)));
     switch (s->id) {
     case PF_CERT_VALID_COUNT:
         buf_puts(sql, "SELECT o.id AS org_id, o.name AS org_name, o.uscc, o.region_code, "
@@ -1128,7 +1136,6 @@ static void drill_sql(const struct plan_indicator *ind, const struct scope *rs,
         }
         break;
     case PF_DEMAND_COUNT:
-        snprintf(day_end_ts_s, sizeof(day_end_ts_s), "%lld", (long long)day_end_ts(ymd(day)));
         buf_puts(sql, "SELECT d.id AS demand_id, d.title, d.org_id, o.name AS org_name, "
                       "d.region_code, d.chain, d.status, d.published_at, d.closed_at, "
                       "1 AS __num, 0 AS __den FROM demands d LEFT JOIN orgs o ON o.id = d.org_id "
@@ -1256,7 +1263,8 @@ struct db_stmt *plan_values_drill(struct db *db, const struct plan_indicator *in
     auth_scope_prefix(&rs, prefix);
     struct buf inner = {0}, sql = {0};
     struct db_args a = {0}, b = {0};
-    drill_sql(ind, &rs, chain, year, day, &inner, &a);
+    struct drill_args da, db_;
+    drill_sql(ind, &rs, chain, year, day, &da, &inner, &a);
     buf_printf(&sql, "SELECT count(*), coalesce(sum(__num),0), coalesce(sum(__den),0) FROM (%s)",
                buf_str(&inner));
     struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
@@ -1274,7 +1282,7 @@ struct db_stmt *plan_values_drill(struct db *db, const struct plan_indicator *in
         return NULL;
     }
     /* The listing: the same query again, ordered, without the helper columns. */
-    drill_sql(ind, &rs, chain, year, day, &sql, &b);
+    drill_sql(ind, &rs, chain, year, day, &db_, &sql, &b);
     buf_free(&inner);
     struct buf outer = {0};
     buf_printf(&outer, "SELECT * FROM (%s) ORDER BY 1", buf_str(&sql));
