@@ -80,6 +80,7 @@ static const struct schema_def schemas[] = {
 /* Each product module's request-body schemas. */
 #include "api/schemas_deals.inc"
 #include "api/schemas_plans.inc"
+#include "api/schemas_points.inc"
 };
 
 /* Writes the operation object of one route. */
