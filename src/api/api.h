@@ -100,6 +100,7 @@ extern const struct msg msg_ladder_errors[], msg_ladder_fields[];
 extern const struct msg msg_market_errors[], msg_market_fields[];
 extern const struct msg msg_deals_errors[], msg_deals_fields[];
 extern const struct msg msg_plans_errors[], msg_plans_fields[];
+extern const struct msg msg_import_errors[], msg_import_fields[];
 
 const char *msg_error(struct http_req *r, const char *code, const char *field);
 /* The label of a field in the request's language. */

@@ -3,11 +3,14 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "db/db.h"
+#include "io/csv_write.h"
 #include "io/xlsx_write.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 void http_reply_error_msg(struct http_req *r, int status, const char *code, const char *field,
                           const char *message)
@@ -311,16 +314,40 @@ bool api_region(struct http_req *r, struct db *db, const char *field, const char
 void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *cols,
                      const char *sheet_zh, const char *sheet_en, const char *filename)
 {
-    char *data = NULL;
-    size_t len = 0;
-    int rc = xlsx_export_stmt(st, cols, r->en, r->en ? sheet_en : sheet_zh, &data, &len);
-    db_done(st);
-    if (rc) {
-        api_fail(r, rc, NULL, NULL);
+    const char *fmt = api_qparam(r, "format");
+    bool csv = fmt && strcmp(fmt, "csv") == 0;
+    if (fmt && !csv && strcmp(fmt, "xlsx") != 0) {
+        db_done(st);
+        http_reply_error(r, 422, "invalid_value", "format");
         return;
     }
-    http_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     data, len, filename);
+    /* Written to a file and served from it: constant memory for any number of rows. */
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/export-XXXXXX", xlsx_tmpdir());
+    int fd = mkstemp(path);
+    int rc = fd < 0 ? KC_ERR_IO : 0;
+    if (fd >= 0)
+        close(fd);
+    if (!rc)
+        rc = csv ? csv_export_stmt(st, cols, r->en, path)
+                 : xlsx_export_stmt_file(st, cols, r->en, r->en ? sheet_en : sheet_zh, path);
+    db_done(st);
+    fd = rc ? -1 : open(path, O_RDONLY);
+    unlink(path); /* the open descriptor keeps the data until the reply is sent */
+    if (rc || fd < 0) {
+        api_fail(r, rc ? rc : KC_ERR_IO, NULL, NULL);
+        return;
+    }
+    char name[128];
+    size_t n = strlen(filename);
+    if (csv && n > 5 && strcmp(filename + n - 5, ".xlsx") == 0)
+        snprintf(name, sizeof(name), "%.*s.csv", (int)(n - 5), filename);
+    else
+        snprintf(name, sizeof(name), "%s", filename);
+    http_reply_fd(r, 200,
+                  csv ? "text/csv; charset=utf-8"
+                      : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  fd, name);
 }
 
 void api_reply_rows(struct http_req *r, struct db_stmt *st, int64_t total, int64_t page,

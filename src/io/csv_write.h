@@ -6,6 +6,8 @@
 #ifndef KC_CSV_WRITE_H
 #define KC_CSV_WRITE_H
 
+#include "core/err.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -19,5 +21,13 @@
 void csv_write_field(FILE *f, const char *s, bool guard);
 /* Writes n fields separated by commas and ends the record with CRLF. */
 void csv_write_row(FILE *f, const char *const *fields, int n, bool guard);
+
+struct db_stmt;
+
+/* Writes every remaining row of st as CSV to path (UTF-8 with BOM, CRLF): cols are
+ * (column name, Chinese header, English header) triples ended by NULL, as for
+ * xlsx_export_stmt, with the same rules (integer "*_at" columns as "YYYY-MM-DD HH:MM:SS"
+ * UTC); text is guarded against formula injection. Returns 0, KC_ERR_IO or KC_ERR_DB. */
+int csv_export_stmt(struct db_stmt *st, const char *const *cols, bool en, const char *path);
 
 #endif

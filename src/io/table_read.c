@@ -32,31 +32,31 @@ enum scan_state {
 
 /* The reader. */
 struct table_reader {
-    enum table_format fmt;       /* TABLE_CSV or TABLE_XLSX */
-    struct table_error err;      /* the last error */
-    int fail_rc;                 /* its code, 0 while healthy */
-    struct xlsx_reader *x;       /* XLSX: the sheet reader */
+    enum table_format fmt;  /* TABLE_CSV or TABLE_XLSX */
+    struct table_error err; /* the last error */
+    int fail_rc;            /* its code, 0 while healthy */
+    struct xlsx_reader *x;  /* XLSX: the sheet reader */
     /* CSV */
-    FILE *f;                     /* the file */
-    uint64_t file_size;          /* its size */
-    uint64_t raw_read;           /* bytes read from it */
-    bool eof;                    /* everything was read */
-    enum csv_enc enc;            /* encoding */
-    iconv_t cd;                  /* GB18030 → UTF-8, once decided */
-    char *raw;                   /* read buffer */
-    size_t carry;                /* undecoded bytes at the start of raw (split sequence) */
-    char *tx;                    /* decoded text window */
-    size_t tx_len;               /* bytes in tx */
-    size_t tx_cap;               /* capacity of tx */
-    size_t pos;                  /* start of the unparsed text */
-    size_t scan;                 /* how far the boundary scanner got */
-    enum scan_state state;       /* scanner state at scan */
-    size_t boundary;             /* end of the last complete record */
-    uint64_t line;               /* line number at pos */
-    struct arena ar;             /* fields of the current CSV row */
+    FILE *f;                             /* the file */
+    uint64_t file_size;                  /* its size */
+    uint64_t raw_read;                   /* bytes read from it */
+    bool eof;                            /* everything was read */
+    enum csv_enc enc;                    /* encoding */
+    iconv_t cd;                          /* GB18030 → UTF-8, once decided */
+    char *raw;                           /* read buffer */
+    size_t carry;                        /* undecoded bytes at the start of raw (split sequence) */
+    char *tx;                            /* decoded text window */
+    size_t tx_len;                       /* bytes in tx */
+    size_t tx_cap;                       /* capacity of tx */
+    size_t pos;                          /* start of the unparsed text */
+    size_t scan;                         /* how far the boundary scanner got */
+    enum scan_state state;               /* scanner state at scan */
+    size_t boundary;                     /* end of the last complete record */
+    uint64_t line;                       /* line number at pos */
+    struct arena ar;                     /* fields of the current CSV row */
     char *fields[TABLE_MAX_COLS];        /* the current CSV row */
     unsigned char types[TABLE_MAX_COLS]; /* XLSX_STRING or XLSX_EMPTY per field */
-    int n_prev;                  /* fields of the previous CSV row */
+    int n_prev;                          /* fields of the previous CSV row */
 };
 
 /* Records an error (first one wins) and returns rc. */
@@ -101,9 +101,11 @@ static size_t utf8_whole(const char *s, size_t n)
     while (i > 0 && back < 4) {
         unsigned char c = (unsigned char)s[i - 1];
         if ((c & 0xC0) != 0x80) {
-            size_t need = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                                              : (c & 0xF8) == 0xF0 ? 4
-                                                                                   : 1;
+            size_t need = c < 0x80             ? 1
+                          : (c & 0xE0) == 0xC0 ? 2
+                          : (c & 0xF0) == 0xE0 ? 3
+                          : (c & 0xF8) == 0xF0 ? 4
+                                               : 1;
             return back + 1 >= need ? n : i - 1;
         }
         i--;
@@ -172,8 +174,7 @@ static int decode(struct table_reader *t, size_t n)
         }
         return fail(t, KC_ERR_INVALID, "encoding",
                     "byte 0x%02X near offset %llu is neither UTF-8 nor GB18030",
-                    (unsigned)(unsigned char)*in,
-                    (unsigned long long)(t->raw_read - in_left));
+                    (unsigned)(unsigned char)*in, (unsigned long long)(t->raw_read - in_left));
     }
     return 0;
 }

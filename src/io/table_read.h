@@ -33,10 +33,10 @@ enum table_format {
 
 /* One row; valid until the next table_next or table_close. */
 struct table_row {
-    uint64_t number;            /* 1-based line (CSV, where the record starts) or sheet row */
-    int n;                      /* cells up to the last one present (0 = blank row) */
-    const char *const *cell;    /* cell[i]: text of column i, NULL when empty */
-    const unsigned char *type;  /* enum xlsx_type of column i (CSV: XLSX_STRING or EMPTY) */
+    uint64_t number;           /* 1-based line (CSV, where the record starts) or sheet row */
+    int n;                     /* cells up to the last one present (0 = blank row) */
+    const char *const *cell;   /* cell[i]: text of column i, NULL when empty */
+    const unsigned char *type; /* enum xlsx_type of column i (CSV: XLSX_STRING or EMPTY) */
 };
 
 /* Why a file cannot be read: a stable code and an English detail. */

@@ -10,50 +10,50 @@
 #include <string.h>
 #include <zip.h>
 
-#define CHUNK 65536               /* bytes inflated per expat buffer */
+#define CHUNK 65536                /* bytes inflated per expat buffer */
 #define RATIO_MIN_BYTES (1u << 20) /* parts smaller than this may have any ratio */
 #define NS_SEP '|'                 /* expat namespace separator */
 
 /* The reader: zip handle, limits, shared strings and the sheet's parse state. */
 struct xlsx_reader {
-    zip_t *za;                 /* the open archive */
-    struct xlsx_limits lim;    /* limits in force (defaults filled in) */
-    struct xlsx_error err;     /* the last error */
-    int fail_rc;               /* the error code once failed, else 0 */
-    bool date1904;             /* workbookPr date1904 */
+    zip_t *za;              /* the open archive */
+    struct xlsx_limits lim; /* limits in force (defaults filled in) */
+    struct xlsx_error err;  /* the last error */
+    int fail_rc;            /* the error code once failed, else 0 */
+    bool date1904;          /* workbookPr date1904 */
     /* shared strings */
-    struct buf sst_text;       /* every string, NUL-terminated, back to back */
-    uint64_t *sst_off;         /* offset of string i in sst_text */
-    size_t sst_n;              /* strings stored */
-    size_t sst_cap;            /* capacity of sst_off */
-    size_t sst_start;          /* offset where the string being read starts */
+    struct buf sst_text; /* every string, NUL-terminated, back to back */
+    uint64_t *sst_off;   /* offset of string i in sst_text */
+    size_t sst_n;        /* strings stored */
+    size_t sst_cap;      /* capacity of sst_off */
+    size_t sst_start;    /* offset where the string being read starts */
     /* the sheet stream */
-    zip_file_t *zf;            /* the sheet part, open for reading */
-    XML_Parser p;              /* the sheet's parser */
-    uint64_t sheet_done;       /* bytes inflated */
-    uint64_t sheet_total;      /* declared inflated size */
-    bool fed_final;            /* the last buffer was given to expat */
-    bool suspended;            /* expat is suspended at a row end */
-    bool finished;             /* the end of the sheet was reached */
+    zip_file_t *zf;       /* the sheet part, open for reading */
+    XML_Parser p;         /* the sheet's parser */
+    uint64_t sheet_done;  /* bytes inflated */
+    uint64_t sheet_total; /* declared inflated size */
+    bool fed_final;       /* the last buffer was given to expat */
+    bool suspended;       /* expat is suspended at a row end */
+    bool finished;        /* the end of the sheet was reached */
     /* parse state inside the sheet */
-    int in_c;                  /* inside <c> */
-    int in_is;                 /* inside <is> */
-    int in_rph;                /* inside <rPh> (phonetic runs: ignored) */
-    bool capture;              /* collecting character data into cell */
-    char cell_t[12];           /* the t attribute of the current cell */
-    int64_t cell_col;          /* 0-based column of the current cell */
-    struct buf cell;           /* text of the current cell */
+    int in_c;         /* inside <c> */
+    int in_is;        /* inside <is> */
+    int in_rph;       /* inside <rPh> (phonetic runs: ignored) */
+    bool capture;     /* collecting character data into cell */
+    char cell_t[12];  /* the t attribute of the current cell */
+    int64_t cell_col; /* 0-based column of the current cell */
+    struct buf cell;  /* text of the current cell */
     /* the current row */
-    struct buf rowtext;        /* values of the row, NUL-terminated, back to back */
-    size_t *off;               /* offset of column i's value in rowtext */
-    unsigned char *types;      /* enum xlsx_type of column i */
-    const char **ptrs;         /* text pointers handed out */
-    uint32_t cols_cap;         /* capacity of off/types/ptrs */
-    uint32_t n_cols;           /* columns up to the last value */
-    int64_t prev_col;          /* column of the previous cell in this row */
-    uint32_t row_number;       /* the current row's number */
-    bool row_ready;            /* a complete row waits to be returned */
-    void *ud_self[3];          /* the sheet parser's user data {x, parser, NULL} */
+    struct buf rowtext;   /* values of the row, NUL-terminated, back to back */
+    size_t *off;          /* offset of column i's value in rowtext */
+    unsigned char *types; /* enum xlsx_type of column i */
+    const char **ptrs;    /* text pointers handed out */
+    uint32_t cols_cap;    /* capacity of off/types/ptrs */
+    uint32_t n_cols;      /* columns up to the last value */
+    int64_t prev_col;     /* column of the previous cell in this row */
+    uint32_t row_number;  /* the current row's number */
+    bool row_ready;       /* a complete row waits to be returned */
+    void *ud_self[3];     /* the sheet parser's user data {x, parser, NULL} */
 };
 
 /* Records an error (first one wins) and returns rc. */
@@ -104,8 +104,8 @@ int xlsx_col_index(const char *ref)
 
 /* Refuses any DOCTYPE: OOXML parts never have one, and it closes the door on entity
  * expansion attacks. */
-static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid,
-                       const XML_Char *pubid, int has_internal)
+static void on_doctype(void *ud, const XML_Char *name, const XML_Char *sysid, const XML_Char *pubid,
+                       int has_internal)
 {
     (void)name;
     (void)sysid;
@@ -303,9 +303,9 @@ static void wb_start(void *ud, const XML_Char *name, const XML_Char **atts)
 
 /* State of the shared-strings parse. */
 struct sst_state {
-    int in_si;   /* inside <si> */
-    int in_t;    /* inside <t> */
-    int in_rph;  /* inside <rPh> */
+    int in_si;  /* inside <si> */
+    int in_t;   /* inside <t> */
+    int in_rph; /* inside <rPh> */
 };
 
 /* Checks the shared-string memory against the limit after adding extra bytes. */
@@ -411,8 +411,8 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
         const char *r = attr(atts, "r", false);
         char *end = NULL;
         unsigned long n = r ? strtoul(r, &end, 10) : 0;
-        x->row_number = r && end && !*end && n > 0 && n <= 0xFFFFFFFFul ? (uint32_t)n
-                                                                        : x->row_number + 1;
+        x->row_number =
+            r && end && !*end && n > 0 && n <= 0xFFFFFFFFul ? (uint32_t)n : x->row_number + 1;
     } else if (strcmp(l, "c") == 0) {
         x->in_c = 1;
         x->in_is = 0;
@@ -422,8 +422,8 @@ static void sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
         int col = r ? xlsx_col_index(r) : -1;
         x->cell_col = col >= 0 ? col : x->prev_col + 1;
         if (x->cell_col >= (int64_t)x->lim.max_cols) {
-            fail(x, KC_ERR_TOO_LARGE, "too_many_columns",
-                 "row %u has a cell beyond column %u", x->row_number, x->lim.max_cols);
+            fail(x, KC_ERR_TOO_LARGE, "too_many_columns", "row %u has a cell beyond column %u",
+                 x->row_number, x->lim.max_cols);
             XML_StopParser(p, XML_FALSE);
             return;
         }
@@ -572,8 +572,8 @@ static int check_directory(struct xlsx_reader *x)
     for (zip_int64_t i = 0; i < n; i++) {
         zip_stat_t st;
         zip_stat_init(&st);
-        if (zip_stat_index(x->za, (zip_uint64_t)i, 0, &st) != 0 ||
-            !(st.valid & ZIP_STAT_SIZE) || !(st.valid & ZIP_STAT_COMP_SIZE))
+        if (zip_stat_index(x->za, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
+            !(st.valid & ZIP_STAT_COMP_SIZE))
             return fail(x, KC_ERR_INVALID, "corrupt", "part %lld cannot be read", (long long)i);
         const char *nm = st.valid & ZIP_STAT_NAME ? st.name : "?";
         if (st.size > x->lim.max_entry_bytes)

@@ -45,9 +45,9 @@ enum xlsx_type {
 
 /* One row; every pointer stays valid until the next xlsx_next or xlsx_close. */
 struct xlsx_row {
-    uint32_t number;          /* 1-based row number in the sheet */
-    uint32_t n_cols;          /* columns up to the last one with a value (0 = blank row) */
-    const char *const *text;  /* text[i] of column i (0 = A), NUL-terminated; NULL = empty */
+    uint32_t number;           /* 1-based row number in the sheet */
+    uint32_t n_cols;           /* columns up to the last one with a value (0 = blank row) */
+    const char *const *text;   /* text[i] of column i (0 = A), NUL-terminated; NULL = empty */
     const unsigned char *type; /* enum xlsx_type of column i */
 };
 

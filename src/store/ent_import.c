@@ -26,19 +26,25 @@
 #define MAX_COLS 48                    /* ≥ ent_n_columns */
 #define MAX_ERRORS 8                   /* reasons listed per row */
 
-const char *const ent_hightech_fields[8] = {"电子信息",     "生物与新医药", "航空航天",
-                                            "新材料",       "高技术服务",   "新能源与节能",
-                                            "资源与环境",   "先进制造与自动化"};
+const char *const ent_hightech_fields[8] = {"电子信息",   "生物与新医药",    "航空航天",
+                                            "新材料",     "高技术服务",      "新能源与节能",
+                                            "资源与环境", "先进制造与自动化"};
 
 /* Shorthands for the column table. */
-#define BOOLC(k, zh, en)                                                                      \
-    {k, zh, NULL, en, ECT_BOOL, ECT_ENT, k, false, "填“是”或“否”（也可填 Y/N、1/0）",           \
-     "yes/no (是/否, Y/N, 1/0)"}
-#define COUNTC(k, zh, unit, en)                                                               \
-    {k, zh, unit, en, ECT_COUNT, ECT_YEARS, k, false, "不小于 0 的整数", "an integer ≥ 0"}
-#define MONEYC(k, zh, en)                                                                     \
-    {k "_fen", zh, "元", en, ECT_MONEY, ECT_YEARS, k "_fen", false,                           \
-     "单位：元，不小于 0，最多两位小数", "in yuan, ≥ 0, at most 2 decimals"}
+#define BOOLC(k, zh, en)                                                                           \
+    {                                                                                              \
+        k, zh, NULL, en, ECT_BOOL, ECT_ENT, k, false, "填“是”或“否”（也可填 Y/N、1/0）",           \
+            "yes/no (是/否, Y/N, 1/0)"                                                           \
+    }
+#define COUNTC(k, zh, unit, en)                                                                    \
+    {                                                                                              \
+        k, zh, unit, en, ECT_COUNT, ECT_YEARS, k, false, "不小于 0 的整数", "an integer ≥ 0"     \
+    }
+#define MONEYC(k, zh, en)                                                                          \
+    {                                                                                              \
+        k "_fen", zh, "元", en, ECT_MONEY, ECT_YEARS, k "_fen", false,                             \
+            "单位：元，不小于 0，最多两位小数", "in yuan, ≥ 0, at most 2 decimals"               \
+    }
 
 /* clang-format off */
 const struct ent_column ent_columns[] = {
@@ -149,8 +155,8 @@ static const struct reason reasons[] = {
 
 /* ---- exact parsing ---- */
 
-/* Trims ASCII white space, no-break and ideographic spaces at both ends (in place in
- * an arena copy). */
+/* Trims ASCII white space, no-break and ideographic spaces (and a stray byte-order
+ * mark at the start) at both ends; returns an arena copy. */
 static char *trim(struct arena *a, const char *s)
 {
     while (*s) {
@@ -158,8 +164,8 @@ static char *trim(struct arena *a, const char *s)
             s++;
         else if (strncmp(s, "\xC2\xA0", 2) == 0)
             s += 2;
-        else if (strncmp(s, "\xE3\x80\x80", 3) == 0)
-            s += 3;
+        else if (strncmp(s, "\xE3\x80\x80", 3) == 0 || strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+            s += 3; /* ideographic space; a byte-order mark left in a cell */
         else
             break;
     }
@@ -497,24 +503,24 @@ struct vals {
 
 /* A row's parsed cells. */
 struct row {
-    bool has[MAX_COLS];   /* a value was given */
-    struct vals v;        /* the values (null = explicit none, e.g. 无) */
-    int n_err;            /* reasons collected */
-    int err_col[MAX_ERRORS];            /* ent column (or -1 for the row) */
-    const char *err_code[MAX_ERRORS];   /* reason code */
-    const char *err_arg[MAX_ERRORS];    /* its parameter */
+    bool has[MAX_COLS];               /* a value was given */
+    struct vals v;                    /* the values (null = explicit none, e.g. 无) */
+    int n_err;                        /* reasons collected */
+    int err_col[MAX_ERRORS];          /* ent column (or -1 for the row) */
+    const char *err_code[MAX_ERRORS]; /* reason code */
+    const char *err_arg[MAX_ERRORS];  /* its parameter */
 };
 
 /* The enterprise a run of rows is about (cached while consecutive rows share it). */
 struct current {
-    bool valid;         /* holds an enterprise */
-    char uscc[20];      /* its USCC */
-    int64_t org_id;     /* orgs.id */
-    bool is_new;        /* created by this import: it has no yearly records but ours */
-    bool has_profile;   /* an enterprises row exists */
-    struct vals org;    /* name, region_code, industry_code */
-    struct vals ent;    /* the profile columns */
-    struct arena ar;    /* memory of the text values */
+    bool valid;       /* holds an enterprise */
+    char uscc[20];    /* its USCC */
+    int64_t org_id;   /* orgs.id */
+    bool is_new;      /* created by this import: it has no yearly records but ours */
+    bool has_profile; /* an enterprises row exists */
+    struct vals org;  /* name, region_code, industry_code */
+    struct vals ent;  /* the profile columns */
+    struct arena ar;  /* memory of the text values */
 };
 
 /* Everything one import needs. */
@@ -527,29 +533,29 @@ struct importer {
     int this_year;                   /* the current year */
     int64_t today;                   /* days since 1970 */
     /* header */
-    int n_hdr;                       /* header cells */
-    char **hdr;                      /* their text (malloc'd) */
-    int map[TABLE_MAX_COLS];         /* file column → ent column or -1 */
-    bool fen[TABLE_MAX_COLS];        /* money column in 分 (named *_fen) */
-    int col_of[MAX_COLS];            /* ent column → file column or -1 */
-    int col_year;                    /* ent index of year */
-    int col_uscc;                    /* ent index of uscc */
+    int n_hdr;                /* header cells */
+    char **hdr;               /* their text (malloc'd) */
+    int map[TABLE_MAX_COLS];  /* file column → ent column or -1 */
+    bool fen[TABLE_MAX_COLS]; /* money column in 分 (named *_fen) */
+    int col_of[MAX_COLS];     /* ent column → file column or -1 */
+    int col_year;             /* ent index of year */
+    int col_uscc;             /* ent index of uscc */
     /* reference data */
-    struct codes regions;            /* regions and aliases */
-    struct codes industries;         /* industry codes */
-    struct keyset seen;              /* enterprises (id << 8) and years (id << 8 | y−1989) */
-    struct current cur;              /* cached enterprise */
+    struct codes regions;    /* regions and aliases */
+    struct codes industries; /* industry codes */
+    struct keyset seen;      /* enterprises (id << 8) and years (id << 8 | y−1989) */
+    struct current cur;      /* cached enterprise */
     /* SQL text built from the column table */
     struct buf sql_ent_sel, sql_ent_ins, sql_ent_upd, sql_year_sel, sql_year_ins, sql_year_upd;
     /* the batch */
-    int in_batch;                    /* rows in the open transaction */
-    uint64_t first_line, last_line;  /* rows of the batch */
-    struct buf a_ins, a_new, a_upd;  /* audit pieces: inserted years, new enterprises, updates */
-    int n_changes;                   /* records changed in the batch */
+    int in_batch;                   /* rows in the open transaction */
+    uint64_t first_line, last_line; /* rows of the batch */
+    struct buf a_ins, a_new, a_upd; /* audit pieces: inserted years, new enterprises, updates */
+    int n_changes;                  /* records changed in the batch */
     /* failed rows */
-    FILE *failed;                    /* the failed-rows CSV, once opened */
-    struct arena ar;                 /* per-row memory */
-    struct buf msg;                  /* the row's message */
+    FILE *failed;    /* the failed-rows CSV, once opened */
+    struct arena ar; /* per-row memory */
+    struct buf msg;  /* the row's message */
 };
 
 /* Index of the ent column named key, or -1. */
@@ -604,8 +610,8 @@ static void parse_cell(struct importer *im, struct row *r, int c, const char *ra
         int u = uscc_check(s);
         if (u != USCC_OK) {
             row_err(r, c,
-                    u == USCC_BAD_LENGTH ? "uscc_length"
-                    : u == USCC_BAD_CHAR ? "uscc_char"
+                    u == USCC_BAD_LENGTH   ? "uscc_length"
+                    : u == USCC_BAD_CHAR   ? "uscc_char"
                     : u == USCC_BAD_REGION ? "uscc_region"
                                            : "uscc_check",
                     NULL);
@@ -705,8 +711,8 @@ static void parse_cell(struct importer *im, struct row *r, int c, const char *ra
             row_err(r, c, "x100", NULL);
         return;
     case ECT_YEAR:
-        if (!ent_parse_decimal(excel_number(a, s, type), 0, 9999, &r->v.i[c]) ||
-            r->v.i[c] < 1990 || r->v.i[c] > im->this_year)
+        if (!ent_parse_decimal(excel_number(a, s, type), 0, 9999, &r->v.i[c]) || r->v.i[c] < 1990 ||
+            r->v.i[c] > im->this_year)
             row_err(r, c, "year", NULL);
         return;
     case ECT_COUNT:
@@ -717,12 +723,13 @@ static void parse_cell(struct importer *im, struct row *r, int c, const char *ra
     case ECT_MONEY:
     case ECT_MONEY_SIGNED: {
         bool sign = col->type == ECT_MONEY_SIGNED;
-        bool ok = ent_parse_decimal(excel_number(a, s, type), fen ? 0 : 2, MONEY_LIMIT,
-                                    &r->v.i[c]) &&
-                  (sign || r->v.i[c] >= 0);
+        bool ok =
+            ent_parse_decimal(excel_number(a, s, type), fen ? 0 : 2, MONEY_LIMIT, &r->v.i[c]) &&
+            (sign || r->v.i[c] >= 0);
         if (!ok)
-            row_err(r, c, fen ? (sign ? "money_fen_signed" : "money_fen")
-                              : (sign ? "money_signed" : "money"),
+            row_err(r, c,
+                    fen ? (sign ? "money_fen_signed" : "money_fen")
+                        : (sign ? "money_signed" : "money"),
                     NULL);
         return;
     }
@@ -1046,8 +1053,8 @@ static void audit_item(struct buf *b, const char *uscc, int64_t year)
 }
 
 /* Writes one audit entry per changed record (audit_per_record mode). */
-static int audit_record(struct importer *im, const char *action, const char *entity,
-                        int64_t id, const char *json)
+static int audit_record(struct importer *im, const char *action, const char *entity, int64_t id,
+                        const char *json)
 {
     return audit_write_text(im->db, &im->o->actor, action, entity, id, json);
 }
@@ -1338,8 +1345,8 @@ static int process_row(struct importer *im, const struct table_row *tr)
             if (!rc && !year_exists)
                 year_id = db_last_id(im->db);
             if (!rc && out == &one)
-                rc = audit_record(im, year_exists ? "update" : "create", "enterprise_year",
-                                  year_id, buf_str(&one));
+                rc = audit_record(im, year_exists ? "update" : "create", "enterprise_year", year_id,
+                                  buf_str(&one));
             buf_free(&one);
             if (rc)
                 return rc;
@@ -1421,9 +1428,8 @@ static int header_match(const char *cell, bool keys_only, bool *fen)
         const struct ent_column *col = &ent_columns[c];
         if (!keys_only) {
             zh_norm(col->zh, zh, sizeof(zh));
-            if (strcmp(norm, zh) == 0 ||
-                (unit_at < strlen(norm) && strlen(zh) == unit_at &&
-                 strncmp(norm, zh, unit_at) == 0))
+            if (strcmp(norm, zh) == 0 || (unit_at < strlen(norm) && strlen(zh) == unit_at &&
+                                          strncmp(norm, zh, unit_at) == 0))
                 return c;
         }
         if (strcmp(norm, col->key) == 0) {
@@ -1649,8 +1655,7 @@ static int audit_summary(struct importer *im)
     jw_obj_close(&w);
     int rc = db_begin(im->db);
     if (!rc)
-        rc = audit_write_text(im->db, &im->o->actor, "import", "job", im->o->job_id,
-                              buf_str(&t));
+        rc = audit_write_text(im->db, &im->o->actor, "import", "job", im->o->job_id, buf_str(&t));
     if (!rc)
         rc = db_commit(im->db);
     if (rc)

@@ -34,17 +34,17 @@ struct db;
 
 /* Value kinds of import columns. */
 enum ent_col_type {
-    ECT_USCC,     /* 统一社会信用代码 */
-    ECT_NAME,     /* organisation name, ≤ 100 characters */
-    ECT_REGION,   /* GB/T 2260 code ("330402" or "330402 南湖区") */
-    ECT_INDUSTRY, /* GB/T 4754 code ("C36" or "C36 汽车制造业") */
-    ECT_DATE,     /* a date (text, or an Excel serial in XLSX) */
-    ECT_HTFIELD,  /* one of the 8 高新技术领域, or 无 */
-    ECT_BOOL,     /* 是/否 */
-    ECT_X100,     /* a number ≥ 0 with at most 2 decimals, stored × 100 */
-    ECT_YEAR,     /* a year */
-    ECT_COUNT,    /* an integer ≥ 0 */
-    ECT_MONEY,    /* 元 ≥ 0, at most 2 decimals, stored in 分 */
+    ECT_USCC,        /* 统一社会信用代码 */
+    ECT_NAME,        /* organisation name, ≤ 100 characters */
+    ECT_REGION,      /* GB/T 2260 code ("330402" or "330402 南湖区") */
+    ECT_INDUSTRY,    /* GB/T 4754 code ("C36" or "C36 汽车制造业") */
+    ECT_DATE,        /* a date (text, or an Excel serial in XLSX) */
+    ECT_HTFIELD,     /* one of the 8 高新技术领域, or 无 */
+    ECT_BOOL,        /* 是/否 */
+    ECT_X100,        /* a number ≥ 0 with at most 2 decimals, stored × 100 */
+    ECT_YEAR,        /* a year */
+    ECT_COUNT,       /* an integer ≥ 0 */
+    ECT_MONEY,       /* 元 ≥ 0, at most 2 decimals, stored in 分 */
     ECT_MONEY_SIGNED /* 元, may be negative */
 };
 
@@ -58,16 +58,16 @@ enum ent_col_table {
 
 /* One import column. */
 struct ent_column {
-    const char *key;      /* API field name (money: the *_fen name) */
-    const char *zh;       /* Chinese header without the unit */
-    const char *unit_zh;  /* unit shown in the template header, or NULL */
-    const char *en;       /* English label */
+    const char *key;          /* API field name (money: the *_fen name) */
+    const char *zh;           /* Chinese header without the unit */
+    const char *unit_zh;      /* unit shown in the template header, or NULL */
+    const char *en;           /* English label */
     enum ent_col_type type;   /* value kind */
     enum ent_col_table table; /* target record */
-    const char *db_col;   /* column in its table */
-    bool required;        /* needed on every row (uscc) or for a new record (name, region) */
-    const char *note_zh;  /* how to fill it (template instructions) */
-    const char *note_en;  /* the same in English */
+    const char *db_col;       /* column in its table */
+    bool required;            /* needed on every row (uscc) or for a new record (name, region) */
+    const char *note_zh;      /* how to fill it (template instructions) */
+    const char *note_en;      /* the same in English */
 };
 
 /* The columns in template order, and their count. */
@@ -78,31 +78,31 @@ extern const char *const ent_hightech_fields[8];
 
 /* What an import did. */
 struct ent_import_stats {
-    int64_t rows;           /* data rows read (blank rows not counted) */
-    int64_t inserted;       /* rows that created a yearly record (or an enterprise) */
-    int64_t updated;        /* rows that changed existing records */
-    int64_t unchanged;      /* rows whose records were already identical */
-    int64_t failed;         /* rows rejected (each in the failed-rows file) */
-    char encoding[8];       /* utf-8, gb18030 or xlsx */
-    char ignored[512];      /* header cells that matched no column, joined by "、" */
+    int64_t rows;      /* data rows read (blank rows not counted) */
+    int64_t inserted;  /* rows that created a yearly record (or an enterprise) */
+    int64_t updated;   /* rows that changed existing records */
+    int64_t unchanged; /* rows whose records were already identical */
+    int64_t failed;    /* rows rejected (each in the failed-rows file) */
+    char encoding[8];  /* utf-8, gb18030 or xlsx */
+    char ignored[512]; /* header cells that matched no column, joined by "、" */
 };
 
 /* Options of one import. */
 struct ent_import_opts {
-    struct scope scope;       /* the importer's data scope */
-    struct audit_ctx actor;   /* who, for the audit log */
-    int64_t user_id;          /* submitted_by / updated_by (0 = none: command line) */
-    int64_t job_id;           /* the job (import_job_id, audit entity id); 0 = none */
-    const char *input_name;   /* the file's name for the job audit entry, may be NULL */
-    bool en;                  /* row messages in English */
-    bool audit_per_record;    /* one audit entry per changed record (slower) */
-    int batch_rows;           /* rows per transaction; 0 = ENT_IMPORT_BATCH */
-    const char *failed_path;  /* where the failed-rows CSV goes (created on the first bad
-                                 row); NULL = not written */
+    struct scope scope;      /* the importer's data scope */
+    struct audit_ctx actor;  /* who, for the audit log */
+    int64_t user_id;         /* submitted_by / updated_by (0 = none: command line) */
+    int64_t job_id;          /* the job (import_job_id, audit entity id); 0 = none */
+    const char *input_name;  /* the file's name for the job audit entry, may be NULL */
+    bool en;                 /* row messages in English */
+    bool audit_per_record;   /* one audit entry per changed record (slower) */
+    int batch_rows;          /* rows per transaction; 0 = ENT_IMPORT_BATCH */
+    const char *failed_path; /* where the failed-rows CSV goes (created on the first bad
+                                row); NULL = not written */
     /* Called after every batch and at the end with bytes done/total; returning false
      * stops the import after the batch (it returns ENT_IMPORT_STOPPED). May be NULL. */
     bool (*tick)(void *arg, uint64_t done, uint64_t total, const struct ent_import_stats *st);
-    void *tick_arg;           /* passed to tick */
+    void *tick_arg; /* passed to tick */
 };
 
 /* Rows per transaction by default. */
@@ -112,9 +112,9 @@ struct ent_import_opts {
 
 /* Why a whole file was refused. */
 struct ent_import_error {
-    char code[40];     /* message catalogue code: import_not_xlsx, import_limit, … */
-    char field[64];    /* the column concerned (missing_column …), or "" */
-    char detail[256];  /* English detail */
+    char code[40];    /* message catalogue code: import_not_xlsx, import_limit, … */
+    char field[64];   /* the column concerned (missing_column …), or "" */
+    char detail[256]; /* English detail */
 };
 
 /* Imports path (fmt, or TABLE_AUTO to sniff) with o into db (not inside a transaction).

@@ -22,8 +22,7 @@ static void header_text(int c, char *out, size_t n)
 {
     const struct ent_column *col = &ent_columns[c];
     snprintf(out, n, "%s%s%s%s%s", strcmp(col->key, "uscc") == 0 ? "*" : "", col->zh,
-             col->unit_zh ? "（" : "", col->unit_zh ? col->unit_zh : "",
-             col->unit_zh ? "）" : "");
+             col->unit_zh ? "（" : "", col->unit_zh ? col->unit_zh : "", col->unit_zh ? "）" : "");
 }
 
 /* The English name of column c in row 2: the API name, money as *_yuan (the values
@@ -154,22 +153,28 @@ static int write_codes(struct db *db, const struct scope *scope, lxw_worksheet *
 /* General instructions, one paragraph per line (Chinese, then English). */
 static const char *const help_lines[][2] = {
     {"企业及年度数据导入模板", "Enterprise and yearly data import template"},
-    {"1. 在“企业数据”表第 3 行起每行填写一家企业一个年度的数据；第 1 行为中文列名，第 2 行为英文字段名，请勿修改这两行（也可删除不需要的列）。",
+    {"1. 在“企业数据”表第 3 行起每行填写一家企业一个年度的数据；第 1 行为中文列名，第 2 "
+     "行为英文字段名，请勿修改这两行（也可删除不需要的列）。",
      "1. Fill one enterprise-year per row from row 3 of the data sheet; row 1 has the Chinese "
      "headers, row 2 the English field names (unused columns may be deleted)."},
-    {"2. 统一社会信用代码与年度共同确定一条记录：重复导入同一文件不会产生任何改动；只填写身份信息、不填年度的行只更新企业信息。",
+    {"2. "
+     "统一社会信用代码与年度共同确定一条记录：重复导入同一文件不会产生任何改动；只填写身份信息、不"
+     "填年度的行只更新企业信息。",
      "2. USCC + year identify a record: importing the same file again changes nothing; rows "
      "without a year update the enterprise only."},
     {"3. 空白单元格表示“不修改已有数据”；新企业必须填写企业名称和所在地区代码。",
      "3. An empty cell leaves the stored value unchanged; a new enterprise needs its name and "
      "region code."},
-    {"4. 金额单位为元，最多两位小数，按精确值换算为分；人数、件数为不小于 0 的整数；是否类填“是”或“否”。",
+    {"4. 金额单位为元，最多两位小数，按精确值换算为分；人数、件数为不小于 0 "
+     "的整数；是否类填“是”或“否”。",
      "4. Money in yuan with at most 2 decimals (converted exactly to fen); counts are integers "
      "≥ 0; yes/no columns take 是 or 否."},
     {"5. 地区必须在您的管辖范围内；已核验（锁定）的年度数据不能通过导入修改。",
      "5. Regions must lie in your scope; verified (locked) years cannot be changed by an "
      "import."},
-    {"6. 有错误的行不会中断导入：导入完成后可下载“失败行”文件，其中保留原列并增加“错误原因”列，修改后重新导入即可。",
+    {"6. "
+     "有错误的行不会中断导入：导入完成后可下载“失败行”文件，其中保留原列并增加“错误原因”列，修改后"
+     "重新导入即可。",
      "6. Bad rows never stop an import: download the failed-rows file (same columns plus an "
      "error column), fix it and import it again."},
     {"7. 也可导入 CSV 文件（UTF-8 或 GB18030 编码，列名同本模板）；文件大小不超过 256 MB。",
@@ -203,8 +208,8 @@ static void write_help(lxw_worksheet *ws, lxw_format *head, lxw_format *wrap)
         worksheet_write_string(ws, row, 1, text, NULL);
         const struct ent_column *col = &ent_columns[c];
         worksheet_write_string(ws, row, 2,
-                               strcmp(col->key, "uscc") == 0 ? "是"
-                               : col->required               ? "新企业必填"
+                               strcmp(col->key, "uscc") == 0   ? "是"
+                               : col->required                 ? "新企业必填"
                                : strcmp(col->key, "year") == 0 ? "有年度数据时必填"
                                                                : "",
                                NULL);
@@ -267,16 +272,17 @@ int ent_import_template(struct db *db, const struct scope *scope, bool csv, cons
         worksheet_write_string(data, 0, (lxw_col_t)c, buf, col->required ? required : head);
         key_text(c, buf, sizeof(buf));
         worksheet_write_string(data, 1, (lxw_col_t)c, buf, keys);
-        bool is_text = col->type == ECT_USCC || col->type == ECT_NAME ||
-                       col->type == ECT_REGION || col->type == ECT_INDUSTRY ||
-                       col->type == ECT_DATE;
-        double width = col->type == ECT_NAME ? 30 : col->type == ECT_USCC ? 22
+        bool is_text = col->type == ECT_USCC || col->type == ECT_NAME || col->type == ECT_REGION ||
+                       col->type == ECT_INDUSTRY || col->type == ECT_DATE;
+        double width = col->type == ECT_NAME                                  ? 30
+                       : col->type == ECT_USCC                                ? 22
                        : col->type == ECT_REGION || col->type == ECT_INDUSTRY ? 24
                                                                               : 16;
         worksheet_set_column(data, (lxw_col_t)c, (lxw_col_t)c, width, is_text ? text : NULL);
         switch (col->type) {
         case ECT_REGION:
-            list_validation(data, c, NULL, region_list, false, "所在地区", "请选择或填写 6 位行政区划代码");
+            list_validation(data, c, NULL, region_list, false, "所在地区",
+                            "请选择或填写 6 位行政区划代码");
             break;
         case ECT_INDUSTRY:
             list_validation(data, c, NULL, industry_list, false, "国民经济行业",

@@ -97,15 +97,23 @@ int job_claim(struct db *db, int64_t id, struct job_info *out)
     return claim(db, id, out);
 }
 
-int job_progress(struct db *db, int64_t id, int64_t done, int64_t total,
-                 const struct job_counts *c)
+int job_progress(struct db *db, int64_t id, int64_t done, int64_t total, const struct job_counts *c)
 {
     return db_run(db_query(db,
                            "UPDATE jobs SET progress_done=?, progress_total=?, rows_read=?, "
                            "inserted=?, updated=?, unchanged=?, failed=?, updated_at=? "
                            "WHERE id=?",
-                           "iiiiiiiii", done, total, c->rows, c->inserted, c->updated,
-                           c->unchanged, c->failed, time_now(), id));
+                           "iiiiiiiii", done, total, c->rows, c->inserted, c->updated, c->unchanged,
+                           c->failed, time_now(), id));
+}
+
+int job_set_counts(struct db *db, int64_t id, const struct job_counts *c)
+{
+    return db_run(db_query(db,
+                           "UPDATE jobs SET rows_read=?, inserted=?, updated=?, unchanged=?, "
+                           "failed=?, updated_at=? WHERE id=?",
+                           "iiiiiii", c->rows, c->inserted, c->updated, c->unchanged, c->failed,
+                           time_now(), id));
 }
 
 int job_note(struct db *db, int64_t id, const char *encoding, const char *ignored_columns)
@@ -117,15 +125,16 @@ int job_note(struct db *db, int64_t id, const char *encoding, const char *ignore
 }
 
 int job_finish(struct db *db, int64_t id, const char *status, const char *error_code,
-               const char *error_detail, const char *result_path)
+               const char *error_field, const char *error_detail, const char *result_path)
 {
     int64_t now = time_now();
     return db_run(db_query(db,
                            "UPDATE jobs SET status=CASE WHEN status='cancelled' THEN status "
-                           "ELSE ? END, error_code=?, error_detail=?, result_path=?, "
-                           "input_path=NULL, finished_at=?, updated_at=? WHERE id=?",
-                           "ssssiii", status, error_code, error_detail, result_path, now, now,
-                           id));
+                           "ELSE ? END, error_code=?, error_field=?, error_detail=?, "
+                           "result_path=?, input_path=NULL, finished_at=?, updated_at=? "
+                           "WHERE id=?",
+                           "sssssiii", status, error_code, error_field, error_detail, result_path,
+                           now, now, id));
 }
 
 int job_requeue(struct db *db, int64_t id)
@@ -166,9 +175,9 @@ int job_recover(struct db *db, int64_t *requeued, int64_t *failed)
 bool job_cancelled(struct db *db, int64_t id)
 {
     int64_t n = 0;
-    return db_scalar(db_query(db, "SELECT count(*) FROM jobs WHERE id=? AND status='cancelled'",
-                              "i", id),
-                     &n) == 0 &&
+    return db_scalar(
+               db_query(db, "SELECT count(*) FROM jobs WHERE id=? AND status='cancelled'", "i", id),
+               &n) == 0 &&
            n > 0;
 }
 
@@ -187,14 +196,15 @@ static void visible(struct buf *sql, struct db_args *a, const struct auth_user *
     db_args_text(a, u->scope.hi);
 }
 
-int job_cancel(struct db *db, const struct auth_user *u, int64_t id)
+int job_cancel(struct db *db, const struct auth_user *u, int64_t id, char *input, size_t n)
 {
+    input[0] = '\0';
     int rc = db_begin(db);
     if (rc)
         return rc;
     struct buf sql = {0};
     struct db_args a = {0};
-    buf_puts(&sql, "SELECT j.status FROM jobs j WHERE j.id=?");
+    buf_puts(&sql, "SELECT j.status, j.input_path FROM jobs j WHERE j.id=?");
     db_args_int(&a, id);
     visible(&sql, &a, u);
     struct db_stmt *st = db_prep_args(db, buf_str(&sql), &a);
@@ -204,21 +214,32 @@ int job_cancel(struct db *db, const struct auth_user *u, int64_t id)
         rc = KC_ERR_DB;
     } else {
         int s = db_step(st);
-        if (s == DB_ROW)
+        if (s == DB_ROW) {
             snprintf(status, sizeof(status), "%s", db_col_text(st, 0));
+            const char *p = db_col_text(st, 1);
+            if (strcmp(status, "queued") == 0 && p)
+                snprintf(input, n, "%s", p);
+        }
         db_done(st);
         rc = s < 0 ? s : s == DB_DONE ? KC_ERR_NOT_FOUND : 0;
     }
     if (!rc && strcmp(status, "queued") != 0 && strcmp(status, "running") != 0)
         rc = KC_ERR_CONFLICT;
-    if (!rc)
+    int64_t now = time_now();
+    if (!rc && strcmp(status, "queued") == 0)
         rc = db_run(db_query(db,
-                             "UPDATE jobs SET status='cancelled', updated_at=? WHERE id=?", "ii",
-                             time_now(), id));
+                             "UPDATE jobs SET status='cancelled', input_path=NULL, finished_at=?, "
+                             "updated_at=? WHERE id=?",
+                             "iii", now, now, id));
+    else if (!rc)
+        rc = db_run(db_query(db, "UPDATE jobs SET status='cancelled', updated_at=? WHERE id=?",
+                             "ii", now, id));
     if (!rc)
         rc = db_commit(db);
-    if (rc)
+    if (rc) {
         db_rollback(db);
+        input[0] = '\0';
+    }
     return rc;
 }
 

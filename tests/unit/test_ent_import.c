@@ -20,8 +20,8 @@
 #include "db/migrate.h"
 #include "store/ent_import.h"
 
-static char dir[256];  /* scratch directory */
-static struct db *db;  /* a fresh database */
+static char dir[256]; /* scratch directory */
+static struct db *db; /* a fresh database */
 
 /* Creates the scratch directory and a migrated database. */
 static int setup(void **state)
@@ -185,8 +185,10 @@ static void test_import_and_failures(void **state)
     buf_printf(&csv, "\xEF\xBB\xBF*统一社会信用代码,企业名称,所在地区代码,国民经济行业代码,"
                      "年度,职工总数（人）,科技人员数,销售收入（元）,研发费用总额(元),净利润（元）,"
                      "近五年国家级科技奖励(前三名),备注\r\n");
-    buf_printf(&csv, "%s,甲科技有限公司,330402 南湖区,C36,2023,100,20,\"1,234,567.89\",100000,-5.5,是,x\r\n",
-               uscc("330402", 1));
+    buf_printf(
+        &csv,
+        "%s,甲科技有限公司,330402 南湖区,C36,2023,100,20,\"1,234,567.89\",100000,-5.5,是,x\r\n",
+        uscc("330402", 1));
     buf_printf(&csv, "%s,甲科技有限公司,330402,C36,2024,110,25,2000000,120000.1,0,是,\r\n",
                uscc("330402", 1));
     /* bad: check character */
@@ -243,7 +245,8 @@ static void test_import_and_failures(void **state)
     assert_non_null(strstr(l3, "年度：应为 1990 至今年之间的年份"));
     assert_non_null(strstr(l3, "近五年国家级科技奖励(前三名)：应为“是”或“否”"));
     assert_non_null(strstr(l4, "企业名称：新企业必填"));
-    assert_null(strstr(l4 + 2, "\r\n" "9")); /* nothing after the fourth row */
+    assert_null(strstr(l4 + 2, "\r\n"
+                               "9")); /* nothing after the fourth row */
     free(lines);
 
     /* Re-import: every good row unchanged, bad rows fail again, no audit entry. */
@@ -463,12 +466,9 @@ static void test_template(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse_decimal),
-        cmocka_unit_test(test_import_and_failures),
-        cmocka_unit_test(test_update_lock_english),
-        cmocka_unit_test(test_scope),
-        cmocka_unit_test(test_file_rules),
-        cmocka_unit_test(test_template),
+        cmocka_unit_test(test_parse_decimal),       cmocka_unit_test(test_import_and_failures),
+        cmocka_unit_test(test_update_lock_english), cmocka_unit_test(test_scope),
+        cmocka_unit_test(test_file_rules),          cmocka_unit_test(test_template),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

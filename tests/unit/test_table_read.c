@@ -286,8 +286,8 @@ static void test_xlsx(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8_bom),  cmocka_unit_test(test_gb18030),
-        cmocka_unit_test(test_utf8_big),  cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_utf8_bom), cmocka_unit_test(test_gb18030),
+        cmocka_unit_test(test_utf8_big), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_xlsx),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -460,7 +460,9 @@ static void test_lying_size(void **state)
 {
     (void)state;
     const char *p = tmp("liar.xlsx");
-    struct { char rows[8192]; } big;
+    struct {
+        char rows[8192];
+    } big;
     size_t o = 0;
     for (int i = 1; i <= 100; i++)
         o += (size_t)snprintf(big.rows + o, sizeof(big.rows) - o,

@@ -34,6 +34,7 @@ CREATE TABLE jobs (
     ignored_columns TEXT,                     -- header cells that matched no column, '、'-separated
     attempts        INTEGER NOT NULL DEFAULT 0, -- times the runner started it
     error_code      TEXT,                     -- why a failed job failed (message catalogue code)
+    error_field     TEXT,                     -- the column or field the error is about
     error_detail    TEXT,                     -- details (English, e.g. the reader's)
     created_at      INTEGER NOT NULL,
     started_at      INTEGER,
