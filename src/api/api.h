@@ -23,7 +23,10 @@ enum field_type {
     FT_INT,      /* integer */
     FT_INT_NULL, /* integer or null */
     FT_BOOL,     /* true/false */
-    FT_STR_LIST  /* array of strings */
+    FT_STR_LIST, /* array of strings */
+    FT_NUM_NULL, /* number (integer or real) or null */
+    FT_BOOL_NULL, /* true/false or null */
+    FT_INT_LIST  /* array of positive integers (ids); max_chars is unused */
 };
 
 /* One accepted body field. Tables end with a NULL name. */
@@ -80,10 +83,18 @@ bool api_sort(struct http_req *r, const char *const *allowed, const char *dflt,
  * canonical code (aliases resolved) in out[7]. */
 bool api_region(struct http_req *r, struct db *db, const char *field, const char *region_code,
                 char out[7]);
+/* Checks a complete organisation record o (api/org.c): org_check, the region (canonical
+ * code written back, in the caller's scope, a prefecture or county), the industry code
+ * and chains. Replies 422 and returns false on the first problem. */
+bool api_org_validate(struct http_req *r, struct db *db, json_t *o);
 /* Streams rows of st (a prepared, bound statement) as an XLSX download; the columns
  * are (key, Chinese header, English header) triples ended by NULL. Replies. */
 void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *cols,
                      const char *sheet_zh, const char *sheet_en, const char *filename);
+/* The same as CSV (UTF-8 with a byte-order mark so spreadsheet programs read the Chinese,
+ * RFC 4180 quoting, "*_at" integers as "YYYY-MM-DD HH:MM:SS" UTC). Replies. */
+void api_export_csv(struct http_req *r, struct db_stmt *st, const char *const *cols,
+                    const char *filename);
 
 /* Messages: the text for an error code in the request's language, with the field's
  * label substituted where the template wants one. Allocated from r->arena. */
@@ -101,6 +112,8 @@ extern const struct msg msg_market_errors[], msg_market_fields[];
 extern const struct msg msg_deals_errors[], msg_deals_fields[];
 extern const struct msg msg_plans_errors[], msg_plans_fields[];
 extern const struct msg msg_import_errors[], msg_import_fields[];
+extern const struct msg msg_assess_errors[], msg_assess_fields[];
+extern const struct msg msg_points_errors[], msg_points_fields[];
 
 const char *msg_error(struct http_req *r, const char *code, const char *field);
 /* The label of a field in the request's language. */

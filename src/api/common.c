@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <time.h>
 
 void http_reply_error_msg(struct http_req *r, int status, const char *code, const char *field,
                           const char *message)
@@ -85,6 +86,10 @@ static const char *check_value(const struct field_spec *f, json_t *v)
         return json_is_integer(v) ? NULL : "wrong_type";
     case FT_BOOL:
         return json_is_boolean(v) ? NULL : "wrong_type";
+    case FT_NUM_NULL:
+        return json_is_null(v) || json_is_number(v) ? NULL : "wrong_type";
+    case FT_BOOL_NULL:
+        return json_is_null(v) || json_is_boolean(v) ? NULL : "wrong_type";
     case FT_STR_LIST: {
         if (!json_is_array(v) || json_array_size(v) > 100)
             return "wrong_type";
@@ -96,6 +101,18 @@ static const char *check_value(const struct field_spec *f, json_t *v)
                 return "wrong_type";
             if (f->max_chars && utf8_len(json_string_value(e)) > f->max_chars)
                 return "too_long";
+        }
+        return NULL;
+    }
+    case FT_INT_LIST: {
+        if (!json_is_array(v) || json_array_size(v) > 500)
+            return "wrong_type";
+        size_t i;
+        json_t *e;
+        json_array_foreach(v, i, e)
+        {
+            if (!json_is_integer(e) || json_integer_value(e) <= 0)
+                return "wrong_type";
         }
         return NULL;
     }
@@ -311,17 +328,11 @@ bool api_region(struct http_req *r, struct db *db, const char *field, const char
     return ok;
 }
 
-void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *cols,
-                     const char *sheet_zh, const char *sheet_en, const char *filename)
+/* Writes the rows of st to a temporary file as CSV or XLSX and serves it from disk, so
+ * an export takes constant memory whatever its size. filename is used as given. */
+static void export_file(struct http_req *r, struct db_stmt *st, const char *const *cols,
+                        bool csv, const char *sheet, const char *filename)
 {
-    const char *fmt = api_qparam(r, "format");
-    bool csv = fmt && strcmp(fmt, "csv") == 0;
-    if (fmt && !csv && strcmp(fmt, "xlsx") != 0) {
-        db_done(st);
-        http_reply_error(r, 422, "invalid_value", "format");
-        return;
-    }
-    /* Written to a file and served from it: constant memory for any number of rows. */
     char path[4096];
     snprintf(path, sizeof(path), "%s/export-XXXXXX", xlsx_tmpdir());
     int fd = mkstemp(path);
@@ -330,12 +341,29 @@ void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *
         close(fd);
     if (!rc)
         rc = csv ? csv_export_stmt(st, cols, r->en, path)
-                 : xlsx_export_stmt_file(st, cols, r->en, r->en ? sheet_en : sheet_zh, path);
+                 : xlsx_export_stmt_file(st, cols, r->en, sheet, path);
     db_done(st);
     fd = rc ? -1 : open(path, O_RDONLY);
     unlink(path); /* the open descriptor keeps the data until the reply is sent */
     if (rc || fd < 0) {
         api_fail(r, rc ? rc : KC_ERR_IO, NULL, NULL);
+        return;
+    }
+    http_reply_fd(r, 200,
+                  csv ? "text/csv; charset=utf-8"
+                      : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  fd, filename);
+}
+
+void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *cols,
+                     const char *sheet_zh, const char *sheet_en, const char *filename)
+{
+    /* Every list export answers ?format=csv too (same columns, UTF-8 with BOM). */
+    const char *fmt = api_qparam(r, "format");
+    bool csv = fmt && strcmp(fmt, "csv") == 0;
+    if (fmt && !csv && strcmp(fmt, "xlsx") != 0) {
+        db_done(st);
+        http_reply_error(r, 422, "invalid_value", "format");
         return;
     }
     char name[128];
@@ -344,10 +372,13 @@ void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *
         snprintf(name, sizeof(name), "%.*s.csv", (int)(n - 5), filename);
     else
         snprintf(name, sizeof(name), "%s", filename);
-    http_reply_fd(r, 200,
-                  csv ? "text/csv; charset=utf-8"
-                      : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  fd, name);
+    export_file(r, st, cols, csv, r->en ? sheet_en : sheet_zh, name);
+}
+
+void api_export_csv(struct http_req *r, struct db_stmt *st, const char *const *cols,
+                    const char *filename)
+{
+    export_file(r, st, cols, true, NULL, filename);
 }
 
 void api_reply_rows(struct http_req *r, struct db_stmt *st, int64_t total, int64_t page,

@@ -155,7 +155,7 @@ int api_orgs_get(struct http_req *r)
 
 /* Checks a complete record: self-contained rules, then references. Replies 422 and
  * returns false on the first problem. Canonicalises region aliases in place. */
-static bool validate(struct http_req *r, struct db *db, json_t *o)
+bool api_org_validate(struct http_req *r, struct db *db, json_t *o)
 {
     struct org_problem p;
     if (!org_check(o, &p)) {
@@ -218,7 +218,7 @@ int api_orgs_create(struct http_req *r)
         return 0;
     json_t *after = NULL;
     int64_t id = 0;
-    if (!validate(r, db, o))
+    if (!api_org_validate(r, db, o))
         goto out;
     int rc = db_begin(db);
     if (!rc)
@@ -266,7 +266,7 @@ int api_orgs_patch(struct http_req *r)
     merged = json_deep_copy(before);
     strip_readonly(merged);
     json_object_update(merged, patch);
-    if (!validate(r, db, merged)) {
+    if (!api_org_validate(r, db, merged)) {
         db_rollback(db);
         goto out;
     }

@@ -9,6 +9,8 @@
 #include "api/handlers_deals.h"
 #include "api/handlers_plans.h"
 #include "api/handlers_import.h"
+#include "api/handlers_assess.h"
+#include "api/handlers_points.h"
 #include "http/http.h"
 
 #define PUB ROUTE_PUBLIC, 0
@@ -99,6 +101,8 @@ const struct route http_routes[] = {
 #include "api/routes_deals.inc"
 #include "api/routes_plans.inc"
 #include "api/routes_import.inc"
+#include "api/routes_assess.inc"
+#include "api/routes_points.inc"
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);

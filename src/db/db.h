@@ -47,7 +47,7 @@ void db_thread_close_all(void);
  * text), or NULL on a preparation error (logged). */
 struct db_stmt *db_prep(struct db *db, const char *sql);
 /* Prepares sql and binds arguments described by types: 'i' int64_t, 's' const char *
- * (NULL binds null), 'n' nothing (binds null). Returns NULL on error. */
+ * (NULL binds null), 'd' double, 'n' nothing (binds null). Returns NULL on error. */
 struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...);
 /* Arguments collected while building SQL text with optional conditions: add each
  * value as its "?" is appended, then bind them all at once. */
@@ -75,6 +75,7 @@ int db_count(struct db *db, struct buf *sql, const struct db_args *a, int64_t *n
 int db_bind_int(struct db_stmt *st, int idx, int64_t v) KC_MUST_CHECK;
 int db_bind_text(struct db_stmt *st, int idx, const char *s) KC_MUST_CHECK;
 int db_bind_null(struct db_stmt *st, int idx) KC_MUST_CHECK;
+int db_bind_double(struct db_stmt *st, int idx, double v) KC_MUST_CHECK;
 /* Steps: DB_ROW, DB_DONE, KC_ERR_CONFLICT (a unique/constraint violation) or KC_ERR_DB. */
 int db_step(struct db_stmt *st) KC_MUST_CHECK;
 /* Resets the statement and clears bindings so the cache can hand it out again. */

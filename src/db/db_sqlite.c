@@ -197,6 +197,9 @@ struct db_stmt *db_query(struct db *db, const char *sql, const char *types, ...)
         case 's':
             rc = db_bind_text(st, idx, va_arg(ap, const char *));
             break;
+        case 'd':
+            rc = db_bind_double(st, idx, va_arg(ap, double));
+            break;
         default:
             rc = db_bind_null(st, idx);
             break;
@@ -220,6 +223,11 @@ int db_bind_text(struct db_stmt *st, int idx, const char *s)
     int rc = s ? sqlite3_bind_text(st->st, idx, s, -1, SQLITE_TRANSIENT)
                : sqlite3_bind_null(st->st, idx);
     return rc == SQLITE_OK ? 0 : fail(st->db, "bind");
+}
+
+int db_bind_double(struct db_stmt *st, int idx, double v)
+{
+    return sqlite3_bind_double(st->st, idx, v) == SQLITE_OK ? 0 : fail(st->db, "bind");
 }
 
 int db_bind_null(struct db_stmt *st, int idx)

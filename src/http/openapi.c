@@ -57,6 +57,29 @@ static const struct schema_def schemas[] = {
                    "\"code\":{\"type\":\"string\",\"maxLength\":32},\"name\":{\"type\":"
                    "\"string\",\"maxLength\":50},\"group_name\":{\"type\":[\"string\",\"null\"],"
                    "\"maxLength\":50}},\"additionalProperties\":false}"},
+    /* module 2 (docs/api-ladder.md) */
+    {"EnterpriseInput",
+     "{\"type\":\"object\",\"properties\":{\"uscc\":{\"type\":\"string\"},\"name\":{"
+     "\"type\":\"string\",\"maxLength\":100},\"region_code\":{\"type\":\"string\"},"
+     "\"industry_code\":{\"type\":[\"string\",\"null\"]},\"chains\":{\"type\":\"array\","
+     "\"items\":{\"type\":\"string\"}},\"registered_on\":{\"type\":[\"string\",\"null\"],"
+     "\"format\":\"date\"},\"hightech_field\":{\"type\":[\"string\",\"null\"]},"
+     "\"niche_years\":{\"type\":[\"number\",\"null\"]}},\"additionalProperties\":{"
+     "\"type\":[\"boolean\",\"integer\",\"number\",\"string\",\"null\"]}}"},
+    {"EnterpriseYearInput",
+     "{\"type\":\"object\",\"properties\":{\"year\":{\"type\":\"integer\"},"
+     "\"srdi_quality_score\":{\"type\":[\"number\",\"null\"]}},\"additionalProperties\":{"
+     "\"type\":[\"integer\",\"null\"]}}"},
+    {"CertificationInput",
+     "{\"type\":\"object\",\"properties\":{\"uscc\":{\"type\":\"string\"},\"kind\":{"
+     "\"type\":\"string\"},\"number\":{\"type\":[\"string\",\"null\"]},\"issued_on\":{"
+     "\"type\":\"string\",\"format\":\"date\"},\"valid_to\":{\"type\":[\"string\","
+     "\"null\"],\"format\":\"date\"},\"level\":{\"enum\":[\"national\",\"provincial\","
+     "\"city\",\"county\",null]},\"issuer\":{\"type\":[\"string\",\"null\"]},\"note\":{"
+     "\"type\":[\"string\",\"null\"]}},\"additionalProperties\":false}"},
+/* Each product module's request-body schemas. */
+#include "api/schemas_deals.inc"
+#include "api/schemas_points.inc"
 };
 
 /* Writes the operation object of one route. */

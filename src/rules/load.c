@@ -1227,6 +1227,16 @@ void rules_registry_free(struct rules_registry *reg)
     reg->n = 0;
 }
 
+/* True when an embedded file under data/rules/ declares a "kind" (e.g. "contract-types"):
+ * data of another engine kept beside the enterprise rule sets, not a set of this one. */
+static bool other_engine(const struct asset *a)
+{
+    json_t *root = json_loadb((const char *)a->data, a->len, 0, NULL);
+    bool other = json_is_string(json_object_get(root, "kind"));
+    json_decref(root);
+    return other;
+}
+
 /* See rules.h. */
 int rules_registry_load_embedded(struct rules_registry *reg, char *err, size_t errlen)
 {
@@ -1237,7 +1247,7 @@ int rules_registry_load_embedded(struct rules_registry *reg, char *err, size_t e
         const struct asset *a = &assets_data[i];
         size_t plen = strlen(a->path);
         if (strncmp(a->path, prefix, sizeof(prefix) - 1) != 0 || plen < 5 ||
-            strcmp(a->path + plen - 5, ".json") != 0)
+            strcmp(a->path + plen - 5, ".json") != 0 || other_engine(a))
             continue;
         struct rules_set *s = NULL;
         char why[400];

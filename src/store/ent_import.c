@@ -9,6 +9,7 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "domain/enterprise.h"
 #include "io/csv_write.h"
 
 #include <ctype.h>
@@ -25,10 +26,6 @@
 #define NAME_MAX_CHARS 100             /* as the organisation API */
 #define MAX_COLS 48                    /* ≥ ent_n_columns */
 #define MAX_ERRORS 8                   /* reasons listed per row */
-
-const char *const ent_hightech_fields[8] = {"电子信息",   "生物与新医药",    "航空航天",
-                                            "新材料",     "高技术服务",      "新能源与节能",
-                                            "资源与环境", "先进制造与自动化"};
 
 /* Shorthands for the column table. */
 #define BOOLC(k, zh, en)                                                                           \
@@ -96,19 +93,13 @@ const struct ent_column ent_columns[] = {
     COUNTC("ip_class2", "Ⅱ类知识产权", "件", "class II IP rights"),
     COUNTC("conversions", "科技成果转化", "项", "technology conversions"),
     MONEYC("equity_financing", "新增股权融资", "new equity financing"),
+    {"srdi_quality_score", "专精特新发展(质量)评价得分", "分", "SRDI development quality score",
+     ECT_X100, ECT_YEARS, "srdi_quality_score_x100", false, "不小于 0，最多两位小数",
+     "≥ 0, at most 2 decimals"},
 };
 /* clang-format on */
 const int ent_n_columns = (int)(sizeof(ent_columns) / sizeof(ent_columns[0]));
 _Static_assert(sizeof(ent_columns) / sizeof(ent_columns[0]) <= MAX_COLS, "MAX_COLS too small");
-
-/* Pairs "part ≤ whole" checked within a row (ent_columns keys). */
-static const char *const not_greater[][2] = {
-    {"tech_staff", "employees"},
-    {"rd_staff", "employees"},
-    {"ip_class1_self_developed", "ip_class1"},
-    {"ip_class1_high_value", "ip_class1"},
-    {"rd_expense_domestic_fen", "rd_expense_fen"},
-};
 
 /* ---- row messages (zh / en); "%s" is a parameter ---- */
 
@@ -540,6 +531,7 @@ struct importer {
     int col_of[MAX_COLS];     /* ent column → file column or -1 */
     int col_year;             /* ent index of year */
     int col_uscc;             /* ent index of uscc */
+    int rf[MAX_COLS];         /* rule-engine yearly field of ent column c, or -1 */
     /* reference data */
     struct codes regions;    /* regions and aliases */
     struct codes industries; /* industry codes */
@@ -689,9 +681,9 @@ static void parse_cell(struct importer *im, struct row *r, int c, const char *ra
             r->v.null[c] = true;
             return;
         }
-        for (int k = 0; k < 8; k++)
-            if (strcmp(s, ent_hightech_fields[k]) == 0) {
-                r->v.s[c] = (char *)ent_hightech_fields[k];
+        for (const char *const *h = ent_hightech_fields; *h; h++)
+            if (strcmp(s, *h) == 0) {
+                r->v.s[c] = (char *)*h;
                 return;
             }
         row_err(r, c, "htfield", NULL);
@@ -1052,6 +1044,34 @@ static void audit_item(struct buf *b, const char *uscc, int64_t year)
         buf_printf(b, "\"%s\"", uscc);
 }
 
+/* Checks the containment rules of the yearly record as it will be stored (the stored
+ * values old overlaid with the row's), as the enterprise API does (ent_year_check: a
+ * part never exceeds its whole); a violation is a reason on the part's column. */
+static void year_check(struct importer *im, struct row *r, const struct vals *old)
+{
+    struct rules_year y;
+    memset(&y, 0, sizeof(y));
+    for (int c = 0; c < ent_n_columns; c++) {
+        int f = im->rf[c];
+        if (f < 0)
+            continue;
+        if (r->has[c]) {
+            y.v[f] = r->v.i[c];
+        } else if (!old->null[c]) {
+            y.v[f] = old->i[c];
+        } else {
+            continue;
+        }
+        y.present |= 1u << f;
+    }
+    struct ent_problem p;
+    if (ent_year_check(&y, &p)) {
+        return;
+    }
+    int part = col_index(p.field), whole = p.other ? col_index(p.other) : -1;
+    row_err(r, part, "not_greater", whole >= 0 ? col_label(im, whole) : p.other);
+}
+
 /* Writes one audit entry per changed record (audit_per_record mode). */
 static int audit_record(struct importer *im, const char *action, const char *entity, int64_t id,
                         const char *json)
@@ -1082,10 +1102,12 @@ static int process_row(struct importer *im, const struct table_row *tr)
         row_err(&r, cy, "year_required", NULL);
     else if (!r.has[cy] && any_year_value)
         row_err(&r, -1, "year_required", NULL);
-    for (size_t k = 0; k < sizeof(not_greater) / sizeof(*not_greater); k++) {
-        int a = col_index(not_greater[k][0]), b = col_index(not_greater[k][1]);
-        if (r.has[a] && r.has[b] && r.v.i[a] > r.v.i[b])
-            row_err(&r, a, "not_greater", col_label(im, b));
+    if (r.has[cy]) { /* the row's own figures first, reported with the other reasons */
+        struct vals none;
+        memset(&none, 0, sizeof(none));
+        for (int c = 0; c < ent_n_columns; c++)
+            none.null[c] = true;
+        year_check(im, &r, &none);
     }
     if (r.n_err)
         return row_failed(im, tr, &r);
@@ -1155,12 +1177,18 @@ static int process_row(struct importer *im, const struct table_row *tr)
         if (!year_exists)
             for (int c = 0; c < ent_n_columns; c++)
                 yold.null[c] = true;
+        year_check(im, &r, &yold);
         if (year_locked)
             for (int c = 0; c < ent_n_columns; c++)
                 if (ent_columns[c].table == ECT_YEARS && differs(&r, &yold, c)) {
                     row_err(&r, cy, "locked", NULL);
                     break;
                 }
+    }
+    if (year && !found) {
+        for (int c = 0; c < ent_n_columns; c++)
+            yold.null[c] = true;
+        year_check(im, &r, &yold);
     }
     if (r.n_err)
         return row_failed(im, tr, &r);
@@ -1682,6 +1710,10 @@ int ent_import_file(struct db *db, const char *path, enum table_format fmt,
     im->today = days_from_civil(im->this_year, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
     im->col_uscc = col_index("uscc");
     im->col_year = col_index("year");
+    for (int c = 0; c < ent_n_columns; c++) {
+        int f = ent_columns[c].table == ECT_YEARS ? rules_field_find(ent_columns[c].key) : -1;
+        im->rf[c] = f >= 0 && f < RULES_N_STORED_YEARLY ? f : -1;
+    }
     int batch = o->batch_rows > 0 ? o->batch_rows : ENT_IMPORT_BATCH;
     int rc = codes_load(db,
                         "SELECT code, NULL FROM regions UNION ALL "

@@ -73,8 +73,6 @@ struct ent_column {
 /* The columns in template order, and their count. */
 extern const struct ent_column ent_columns[];
 extern const int ent_n_columns;
-/* The 8 国家重点支持的高新技术领域, as stored. */
-extern const char *const ent_hightech_fields[8];
 
 /* What an import did. */
 struct ent_import_stats {

@@ -5,6 +5,7 @@
 #include "store/ent_import.h"
 #include "core/buf.h"
 #include "db/db.h"
+#include "domain/enterprise.h"
 #include "io/csv_write.h"
 
 #include <stdio.h>
@@ -144,9 +145,10 @@ static int write_codes(struct db *db, const struct scope *scope, lxw_worksheet *
     if (rc < 0)
         return rc;
     *n_industries = n;
-    for (int k = 0; k < 8; k++)
-        worksheet_write_string(ws, (lxw_row_t)k + 1, 2, ent_hightech_fields[k], NULL);
-    worksheet_write_string(ws, 9, 2, "无", NULL);
+    lxw_row_t k = 1;
+    for (const char *const *h = ent_hightech_fields; *h; h++)
+        worksheet_write_string(ws, k++, 2, *h, NULL);
+    worksheet_write_string(ws, k, 2, "无", NULL);
     return 0;
 }
 

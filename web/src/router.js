@@ -60,5 +60,6 @@ router.beforeEach(async (to) => {
   }
   if (!session.user) return { name: 'login', query: to.fullPath !== '/' ? { redirect: to.fullPath } : {} }
   if (to.meta.cap && !can(to.meta.cap)) return { name: 'home' }
+  if (to.meta.roles && !to.meta.roles.includes(session.user.role)) return { name: 'home' }
   return true
 })

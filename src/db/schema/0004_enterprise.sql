@@ -8,7 +8,8 @@
 CREATE TABLE enterprises (
     org_id                      INTEGER PRIMARY KEY REFERENCES orgs(id),
     registered_on               TEXT,     -- YYYY-MM-DD 注册成立日期
-    hightech_field              TEXT,     -- one of the 8 国家重点支持的高新技术领域 (code), NULL = none
+    hightech_field              TEXT,     -- one of the 8 国家重点支持的高新技术领域 by its Chinese
+                                          -- name as API.md/assess spell it (电子信息 …), NULL = none
     national_award_top3_5y      INTEGER,
     provincial_award_top3_3y    INTEGER,
     sci_award_3y                INTEGER,
@@ -108,6 +109,8 @@ CREATE TABLE certifications (
     level       TEXT CHECK (level IS NULL OR level IN ('national', 'provincial', 'city', 'county')),
     issuer      TEXT,              -- issuing body
     note        TEXT,
+    source      TEXT NOT NULL DEFAULT 'officer' -- who recorded it: self-reported by the firm,
+                CHECK (source IN ('self', 'import', 'officer')), -- an import, or an officer
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL,
     updated_by  INTEGER
@@ -115,3 +118,4 @@ CREATE TABLE certifications (
 CREATE INDEX certifications_org ON certifications(org_id, kind);
 CREATE INDEX certifications_kind ON certifications(kind, valid_to);
 CREATE UNIQUE INDEX certifications_number ON certifications(kind, number) WHERE number IS NOT NULL;
+CREATE INDEX enterprises_registered ON enterprises(registered_on);
