@@ -161,33 +161,28 @@ static void upload_discard(struct http_req *r)
     r->upload_path = NULL;
 }
 
-/* First call of an upload route: refuses a declared size over the limit at once (MHD
- * then closes the connection instead of reading the body), checks access before any
- * byte is stored, and opens the temporary file. */
-static enum MHD_Result upload_begin(struct MHD_Connection *conn, struct http_req *r,
-                                    const char *content_length)
+/* First call of an upload route: a declared size over the limit is refused (the body
+ * is then read and dropped, so the client sees the 413 instead of a reset connection);
+ * access is checked before any byte is stored; the temporary file is opened. A refusal
+ * is stored on r and queued once the body has been read. */
+static void upload_begin(struct http_req *r, const char *content_length)
 {
     r->upload = true;
     if (content_length && strtoull(content_length, NULL, 10) > upload_limit) {
         r->too_large = true;
-        router_dispatch(r, body_limit);
-    } else if (router_admit(r)) {
-        char path[4200];
-        snprintf(path, sizeof(path), "%s/upload-XXXXXX", upload_dir);
-        r->upload_fd = mkstemp(path);
-        if (r->upload_fd < 0) {
-            log_msg(LOG_ERROR, "cannot create an upload file", "dir", upload_dir, NULL);
-            r->upload_error = true;
-        } else {
-            r->upload_path = xstrdup(path);
-        }
+        return;
     }
-    if (!r->replied)
-        return MHD_YES;
-    enum MHD_Result ok = MHD_queue_response(conn, (unsigned)r->status, r->resp);
-    MHD_destroy_response(r->resp);
-    r->resp = NULL;
-    return ok;
+    if (!router_admit(r))
+        return;
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/upload-XXXXXX", upload_dir);
+    r->upload_fd = mkstemp(path);
+    if (r->upload_fd < 0) {
+        log_msg(LOG_ERROR, "cannot create an upload file", "dir", upload_dir, NULL);
+        r->upload_error = true;
+        return;
+    }
+    r->upload_path = xstrdup(path);
 }
 
 /* Appends a chunk of an upload to its file, within the limit. */
@@ -229,14 +224,12 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         *con_cls = r;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
         int ri = router_find(r);
-        if (ri >= 0 && (http_routes[ri].flags & ROUTE_UPLOAD))
-            return upload_begin(conn, r, cl);
+        if (ri >= 0 && (http_routes[ri].flags & ROUTE_UPLOAD)) {
+            upload_begin(r, cl);
+            return MHD_YES;
+        }
         if (cl && strtoull(cl, NULL, 10) > body_limit)
             r->too_large = true;
-        return MHD_YES;
-    }
-    if (r->upload && r->replied && !r->resp) { /* answered early by upload_begin */
-        *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size && r->upload) {
