@@ -4,6 +4,7 @@
  */
 #include "cli/demo.h"
 #include "cli/import.h"
+#include "search/market.h"
 #include "cli/market.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -15,6 +16,7 @@
 #include "http/http.h"
 #include "io/xlsx_write.h"
 #include "store/audit.h"
+#include "store/plan_obs.h"
 #include "store/session.h"
 #include "store/user.h"
 
@@ -64,6 +66,10 @@ static struct db *open_data(const char *dir)
     if (ensure_dir(path) != 0)
         return NULL;
     xlsx_set_tmpdir(path);
+    snprintf(path, sizeof(path), "%s/files", dir); /* evidence attachments (store/plan_obs.h) */
+    if (ensure_dir(path) != 0)
+        return NULL;
+    plan_files_set_dir(path);
     snprintf(path, sizeof(path), "%s/kechuang.db", dir);
     struct db *db = NULL;
     if (db_open(path, &db) != 0)
@@ -173,6 +179,14 @@ static int cmd_serve(int argc, char **argv)
             return 1;
         }
     }
+    /* The market's matcher indexes, kept in sync with the store from here on. */
+    char db_path[4096];
+    snprintf(db_path, sizeof(db_path), "%s/kechuang.db", o.data);
+    if (market_index_start(db, db_path) != 0) {
+        fprintf(stderr, "kechuang: building the matching index failed (see log)\n");
+        db_close(db);
+        return 1;
+    }
     db_close(db);
     if (jobs_init(o.data) != 0)
         return 1;
@@ -181,11 +195,14 @@ static int cmd_serve(int argc, char **argv)
     struct http_config cfg = {host, port, (unsigned)(o.threads > 0 ? o.threads : 0), 1 << 20, 30,
                               upload_dir, (uint64_t)(o.upload_mb > 0 ? o.upload_mb : 256) << 20};
     unsigned bound = 0;
-    if (http_start(&cfg, &bound) != 0)
+    if (http_start(&cfg, &bound) != 0) {
+        market_index_stop();
         return 1;
+    }
     if (jobs_start() != 0) {
         fprintf(stderr, "kechuang: cannot start the job runner (see log)\n");
         http_stop();
+        market_index_stop();
         return 1;
     }
     if (o.demo)
@@ -203,6 +220,7 @@ static int cmd_serve(int argc, char **argv)
     log_msg(LOG_INFO, "stopping", NULL);
     http_stop();
     jobs_stop();
+    market_index_stop();
     db_thread_close_all();
     return 0;
 }

@@ -79,6 +79,7 @@ static const struct schema_def schemas[] = {
      "\"type\":[\"string\",\"null\"]}},\"additionalProperties\":false}"},
 /* Each product module's request-body schemas. */
 #include "api/schemas_deals.inc"
+#include "api/schemas_plans.inc"
 #include "api/schemas_points.inc"
 };
 
@@ -241,6 +242,10 @@ void http_openapi(struct buf *out)
     for (size_t i = 0; i < sizeof(schemas) / sizeof(schemas[0]); i++) {
         jw_key(&w, schemas[i].name);
         jw_raw(&w, schemas[i].json, strlen(schemas[i].json));
+    }
+    for (const struct openapi_schema *m = openapi_market_schemas; m->name; m++) {
+        jw_key(&w, m->name);
+        jw_raw(&w, m->json, strlen(m->json));
     }
     jw_obj_close(&w);
     jw_obj_close(&w);
