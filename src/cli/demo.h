@@ -6,6 +6,8 @@
 
 #include "core/err.h"
 
+#include <stdint.h>
+
 struct db;
 
 /* When the database has no users yet: loads one bureau per seed city and county, a few
@@ -14,6 +16,10 @@ struct db;
  * `username<TAB>password<TAB>role<TAB>region_code` lines. Returns 0, or a kc_err.
  * *loaded is set to 1 when it loaded, 0 when the database already had users. */
 int demo_load(struct db *db, const char *accounts_path, int *loaded) KC_MUST_CHECK;
+
+/* The organisation id of a demo anchor ("ent_nanhu", "ent_xiuzhou", …: the organisations
+ * the bound demo accounts belong to), valid once the organisations exist; 0 if unknown. */
+int64_t demo_anchor_id(const char *key);
 
 /* Module demo data, each called inside demo_load's transaction after the organisations
  * exist and before the accounts are created (src/cli/demo_<module>.c). Each returns 0 or
