@@ -91,6 +91,10 @@ bool api_org_validate(struct http_req *r, struct db *db, json_t *o);
  * are (key, Chinese header, English header) triples ended by NULL. Replies. */
 void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *cols,
                      const char *sheet_zh, const char *sheet_en, const char *filename);
+/* The same as CSV (UTF-8 with a byte-order mark so spreadsheet programs read the Chinese,
+ * RFC 4180 quoting, "*_at" integers as "YYYY-MM-DD HH:MM:SS" UTC). Replies. */
+void api_export_csv(struct http_req *r, struct db_stmt *st, const char *const *cols,
+                    const char *filename);
 
 /* Messages: the text for an error code in the request's language, with the field's
  * label substituted where the template wants one. Allocated from r->arena. */
@@ -107,6 +111,7 @@ extern const struct msg msg_ladder_errors[], msg_ladder_fields[];
 extern const struct msg msg_market_errors[], msg_market_fields[];
 extern const struct msg msg_deals_errors[], msg_deals_fields[];
 extern const struct msg msg_plans_errors[], msg_plans_fields[];
+extern const struct msg msg_points_errors[], msg_points_fields[];
 
 const char *msg_error(struct http_req *r, const char *code, const char *field);
 /* The label of a field in the request's language. */

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void http_reply_error_msg(struct http_req *r, int status, const char *code, const char *field,
                           const char *message)
@@ -337,6 +338,85 @@ void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *
     }
     http_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      data, len, filename);
+}
+
+/* Appends one CSV field (quoted when it holds a comma, quote, CR or LF; a text starting
+ * with = + - @ gets a leading ' so spreadsheet programs do not run it as a formula). */
+static void csv_field(struct buf *b, const char *s)
+{
+    bool formula = strchr("=+-@", *s) && *s;
+    if (!formula && !strpbrk(s, ",\"\r\n")) {
+        buf_puts(b, s);
+        return;
+    }
+    buf_putc(b, '"');
+    if (formula)
+        buf_putc(b, '\'');
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_putc(b, '"');
+        buf_putc(b, *s);
+    }
+    buf_putc(b, '"');
+}
+
+void api_export_csv(struct http_req *r, struct db_stmt *st, const char *const *cols,
+                    const char *filename)
+{
+    struct buf b = {0};
+    buf_puts(&b, "\xEF\xBB\xBF");
+    size_t n_cols = 0;
+    while (cols[n_cols * 3])
+        n_cols++;
+    int idx[64];
+    for (size_t c = 0; c < n_cols && c < 64; c++) {
+        idx[c] = -1;
+        for (int k = 0; k < db_col_count(st); k++)
+            if (strcmp(db_col_name(st, k), cols[c * 3]) == 0)
+                idx[c] = k;
+        if (c)
+            buf_putc(&b, ',');
+        csv_field(&b, cols[c * 3 + (r->en ? 2 : 1)]);
+    }
+    buf_puts(&b, "\r\n");
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW) {
+        for (size_t c = 0; c < n_cols && c < 64; c++) {
+            if (c)
+                buf_putc(&b, ',');
+            int k = idx[c];
+            if (k < 0 || db_col_type(st, k) == DB_NULL)
+                continue;
+            const char *name = db_col_name(st, k);
+            size_t nl = strlen(name);
+            char v[48];
+            if (db_col_type(st, k) == DB_INT && nl > 3 && strcmp(name + nl - 3, "_at") == 0) {
+                time_t t = (time_t)db_col_int(st, k);
+                struct tm tm;
+                gmtime_r(&t, &tm);
+                strftime(v, sizeof(v), "%Y-%m-%d %H:%M:%S", &tm);
+                buf_puts(&b, v);
+            } else if (db_col_type(st, k) == DB_INT) {
+                snprintf(v, sizeof(v), "%lld", (long long)db_col_int(st, k));
+                buf_puts(&b, v);
+            } else if (db_col_type(st, k) == DB_FLOAT) {
+                snprintf(v, sizeof(v), "%.15g", db_col_double(st, k));
+                buf_puts(&b, v);
+            } else {
+                csv_field(&b, db_col_text(st, k));
+            }
+        }
+        buf_puts(&b, "\r\n");
+    }
+    db_done(st);
+    if (rc < 0) {
+        buf_free(&b);
+        api_fail(r, rc, NULL, NULL);
+        return;
+    }
+    size_t len = 0;
+    char *data = buf_take(&b, &len);
+    http_reply_bytes(r, 200, "text/csv; charset=utf-8", data, len, filename);
 }
 
 void api_reply_rows(struct http_req *r, struct db_stmt *st, int64_t total, int64_t page,

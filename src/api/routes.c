@@ -8,6 +8,7 @@
 #include "api/handlers_market.h"
 #include "api/handlers_deals.h"
 #include "api/handlers_plans.h"
+#include "api/handlers_points.h"
 #include "http/http.h"
 
 #define PUB ROUTE_PUBLIC, 0
@@ -97,6 +98,7 @@ const struct route http_routes[] = {
 #include "api/routes_market.inc"
 #include "api/routes_deals.inc"
 #include "api/routes_plans.inc"
+#include "api/routes_points.inc"
 };
 
 const size_t http_routes_count = sizeof(http_routes) / sizeof(http_routes[0]);
