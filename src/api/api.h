@@ -111,6 +111,7 @@ extern const struct msg msg_ladder_errors[], msg_ladder_fields[];
 extern const struct msg msg_market_errors[], msg_market_fields[];
 extern const struct msg msg_deals_errors[], msg_deals_fields[];
 extern const struct msg msg_plans_errors[], msg_plans_fields[];
+extern const struct msg msg_assess_errors[], msg_assess_fields[];
 extern const struct msg msg_points_errors[], msg_points_fields[];
 
 const char *msg_error(struct http_req *r, const char *code, const char *field);
