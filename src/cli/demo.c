@@ -70,7 +70,7 @@ static struct anchor anchors[] = {
     {"expert_lishui", "institute", "331102", "M", 0},
 };
 
-int64_t demo_anchor_id(const char *key)
+int64_t demo_anchor_org(const char *key)
 {
     for (size_t a = 0; a < sizeof(anchors) / sizeof(anchors[0]); a++)
         if (strcmp(anchors[a].key, key) == 0)

@@ -17,10 +17,6 @@ struct db;
  * *loaded is set to 1 when it loaded, 0 when the database already had users. */
 int demo_load(struct db *db, const char *accounts_path, int *loaded) KC_MUST_CHECK;
 
-/* The organisation id of a demo anchor ("ent_nanhu", "ent_xiuzhou", …: the organisations
- * the bound demo accounts belong to), valid once the organisations exist; 0 if unknown. */
-int64_t demo_anchor_id(const char *key);
-
 /* Module demo data, each called inside demo_load's transaction after the organisations
  * exist and before the accounts are created (src/cli/demo_<module>.c). Each returns 0 or
  * a kc_err; an error rolls the whole demo back. */
@@ -28,5 +24,10 @@ int demo_ladder(struct db *db) KC_MUST_CHECK; /* enterprises, years, certificate
 int demo_market(struct db *db) KC_MUST_CHECK; /* demands, achievements, experts */
 int demo_deals(struct db *db) KC_MUST_CHECK;  /* matches, contracts, roadshows */
 int demo_plans(struct db *db) KC_MUST_CHECK;  /* the five seed plans, observations */
+
+/* The organisation id of a demo account's anchor organisation ("ent_nanhu",
+ * "inst_jiaxing", …) once demo_load created it, else 0 (for module demo data that
+ * gives the demo accounts their own records). */
+int64_t demo_anchor_org(const char *key);
 
 #endif

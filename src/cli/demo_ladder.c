@@ -695,7 +695,7 @@ int demo_ladder(struct db *db)
     g.db = db;
     g.now = time_now();
     demo_rng_seed(&g.rng, LADDER_SEED);
-    int64_t anchor_nanhu = demo_anchor_id("ent_nanhu");
+    int64_t anchor_nanhu = demo_anchor_org("ent_nanhu");
 
     /* 1. The enterprise organisations of the core demo get profiles, years, certificates. */
     int64_t ids[2048];
@@ -720,7 +720,7 @@ int demo_ladder(struct db *db)
         }
         struct firm f;
         /* ent_xiuzhou's firm is an HNTE holder; the others draw their class. */
-        draw_firm(&g, &f, ids[i] == demo_anchor_id("ent_xiuzhou") ? FC_INNOV : -1);
+        draw_firm(&g, &f, ids[i] == demo_anchor_org("ent_xiuzhou") ? FC_INNOV : -1);
         rc = gen_firm(&g, ids[i], regions[i], city, &f);
     }
 
