@@ -19,7 +19,7 @@ const REPO = path.resolve(HERE, '../../..')
 const OUT = path.join(HERE, 'out')
 const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
 const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
-const STEP_MS = 15000
+const STEP_MS = 30000
 
 let server = null
 let serverLog = ''
@@ -254,6 +254,9 @@ test('broker: the pipeline board moves a card and drops another with a reason; t
     await o.sel('brokers-table').locator('.el-table__body tr', { hasText: '嘉兴技术经纪人' }).waitFor()
     await unresolved(o.page, 'brokers', o.problems)
     assert.deepEqual(o.problems, [])
+  } catch (e) {
+    await o.page.screenshot({ path: path.join(OUT, 'deals-failure.png'), fullPage: true }).catch(() => {})
+    throw e
   } finally {
     await o.context.close()
   }
@@ -335,6 +338,9 @@ test('registrar: contract form (field errors, exact 元 → 分), statistics dri
     await o.sel('roadshow-table').waitFor()
     await unresolved(o.page, 'roadshows', o.problems)
     assert.deepEqual(o.problems, [])
+  } catch (e) {
+    await o.page.screenshot({ path: path.join(OUT, 'deals-failure.png'), fullPage: true }).catch(() => {})
+    throw e
   } finally {
     await o.context.close()
   }
