@@ -38,7 +38,7 @@ static const struct pf_def defs[PF_COUNT] = {
     [PF_ROADSHOW_COUNT] = {"roadshow_count", "成果推介活动数", "Roadshow events",
         "当年行政区举办、面向该产业链的成果推介专场活动数",
         "Roadshow events held in the year by the region for the chain",
-        {"roadshows", NULL, NULL}, false},
+        {"roadshows", NULL, NULL}, true},
     [PF_PROJECT_COUNT] = {"project_count", "立项项目数", "Projects approved",
         "当年立项、牵头单位在行政区内的科技项目数（平台尚无项目库：按上报值）",
         "Science and technology projects approved in the year led by an organisation of the region (the platform holds no project records yet: reported values are used)",
