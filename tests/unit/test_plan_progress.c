@@ -99,8 +99,8 @@ static void test_fit_choice(void **state)
 }
 
 /* The status of a value against goal g with a projection p (NAN: none). */
-static enum plan_status status(const struct plan_goal *g, double cur, double p, int as_of,
-                               int due, bool missed)
+static enum plan_status status(const struct plan_goal *g, double cur, double p, int as_of, int due,
+                               bool missed)
 {
     struct plan_status_in in = {!isnan(cur), cur, !isnan(p), p, as_of, due, missed, 2023};
     return plan_status_decide(g, &in);

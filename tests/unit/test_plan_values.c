@@ -33,11 +33,14 @@ static const struct {
     {"hnte_count", "cert_valid_count", "{\"cert\":[\"hnte\"]}", "家", false},
     {"hnte_approved", "cert_issued_count", "{\"cert\":[\"hnte\"]}", "家", false},
     {"srdi_giant_new", "cert_issued_count", "{\"cert\":[\"srdi_giant\"]}", "家", false},
-    {"chain_tech_ent_count", "cert_valid_count", "{\"cert\":[\"tsme\",\"zj_tsme\",\"hnte\"]}", "家", true},
+    {"chain_tech_ent_count", "cert_valid_count", "{\"cert\":[\"tsme\",\"zj_tsme\",\"hnte\"]}", "家",
+     true},
     {"rd_activity_share", "enterprise_share",
-     "{\"population\":\"above_scale_manufacturing\",\"condition\":\"rd_expense_gt_0\"}", "%", false},
+     "{\"population\":\"above_scale_manufacturing\",\"condition\":\"rd_expense_gt_0\"}", "%",
+     false},
     {"chain_mfg_50m_no_rd_activity", "enterprise_count",
-     "{\"population\":\"manufacturing\",\"min_revenue_wan\":5000,\"condition\":\"rd_expense_eq_0\"}",
+     "{\"population\":\"manufacturing\",\"min_revenue_wan\":5000,\"condition\":\"rd_expense_eq_"
+     "0\"}",
      "家", true},
     {"chain_rd_expense", "enterprise_sum", "{\"field\":\"rd_expense\"}", "万元", true},
     {"tech_contract_value", "contract_value_sum", NULL, "亿元", false},
@@ -96,13 +99,15 @@ static void exec(struct db *db, const char *sql)
 /* Builds the records (see the expectations in each test). */
 static void seed(struct db *db)
 {
-    exec(db, "INSERT INTO orgs(id,kind,name,uscc,region_code,industry_code,chains,created_at,updated_at) VALUES"
+    exec(db, "INSERT INTO "
+             "orgs(id,kind,name,uscc,region_code,industry_code,chains,created_at,updated_at) VALUES"
              "(1,'enterprise','甲','U1','331102','C36','[\"" CH_LD "\"]',0,0),"
              "(2,'enterprise','乙','U2','331102','C36','[]',0,0),"
              "(3,'enterprise','丙','U3','331121','M73','[]',0,0),"
              "(4,'enterprise','丁','U4','331121','C26','[\"" CH_QT "\"]',0,0),"
              "(5,'enterprise','戊','U5','331102','C38','[]',0,0)");
-    exec(db, "INSERT INTO certifications(org_id,kind,number,issued_on,valid_to,created_at,updated_at) VALUES"
+    exec(db, "INSERT INTO "
+             "certifications(org_id,kind,number,issued_on,valid_to,created_at,updated_at) VALUES"
              "(1,'hnte','GR202233000001','2022-12-01','2025-11-30',0,0),"
              "(1,'tsme','T1','2024-05-01','2024-12-31',0,0),"
              "(2,'hnte','GR202133000002','2021-01-01','2023-12-30',0,0),"
@@ -111,13 +116,14 @@ static void seed(struct db *db)
              "(4,'little_giant','L1','2023-05-05','2026-05-04',0,0),"
              "(4,'little_giant','L2','2025-03-03','2028-03-02',0,0),"
              "(1,'little_giant','L3','2025-02-02','2028-02-01',0,0)");
-    exec(db, "INSERT INTO enterprise_years(org_id,year,main_business_revenue_fen,operating_revenue_fen,"
-             "rd_expense_fen,created_at,updated_at) VALUES"
-             "(1,2024,3000000000,NULL,100000000,0,0),"
-             "(2,2024,NULL,2500000000,0,0,0),"
-             "(4,2024,1000000000,NULL,5,0,0),"
-             "(5,2024,5000000000,NULL,NULL,0,0),"
-             "(1,2025,6000000000,NULL,0,0,0)");
+    exec(db,
+         "INSERT INTO enterprise_years(org_id,year,main_business_revenue_fen,operating_revenue_fen,"
+         "rd_expense_fen,created_at,updated_at) VALUES"
+         "(1,2024,3000000000,NULL,100000000,0,0),"
+         "(2,2024,NULL,2500000000,0,0,0),"
+         "(4,2024,1000000000,NULL,5,0,0),"
+         "(5,2024,5000000000,NULL,NULL,0,0),"
+         "(1,2025,6000000000,NULL,0,0,0)");
     char sql[1024];
     snprintf(sql, sizeof(sql),
              "INSERT INTO demands(org_id,region_code,title,chain,status,published_at,closed_at,"
@@ -129,11 +135,16 @@ static void seed(struct db *db)
              (long long)ts("2024-05-01"), (long long)ts("2024-02-01"), (long long)ts("2025-01-15"),
              (long long)ts("2025-07-02"));
     exec(db, sql);
-    exec(db, "INSERT INTO contracts(title,rule_set,type,seller_org_id,buyer_org_id,contract_amount_fen,"
-             "tech_amount_fen,signed_on,registration_no,registered_on,region_code,created_at,updated_at) VALUES"
-             "('k1','contract-2001','development',1,3,10000000000,1,'2024-02-01','2024331102000001','2024-03-01','331102',0,0),"
-             "('k2','contract-2001','development',3,1,5000000000,1,'2025-06-01','2025331121000002','2025-06-30','331121',0,0),"
-             "('k3','contract-2001','development',1,3,2000000000,1,'2025-06-01','2025331102000003','2025-07-01','331102',0,0)");
+    exec(db,
+         "INSERT INTO contracts(title,rule_set,type,seller_org_id,buyer_org_id,contract_amount_fen,"
+         "tech_amount_fen,signed_on,registration_no,registered_on,region_code,created_at,updated_"
+         "at) VALUES"
+         "('k1','contract-2001','development',1,3,10000000000,1,'2024-02-01','2024331102000001','"
+         "2024-03-01','331102',0,0),"
+         "('k2','contract-2001','development',3,1,5000000000,1,'2025-06-01','2025331121000002','"
+         "2025-06-30','331121',0,0),"
+         "('k3','contract-2001','development',1,3,2000000000,1,'2025-06-01','2025331102000003','"
+         "2025-07-01','331102',0,0)");
     exec(db, "INSERT INTO roadshows(title,held_on,chain,region_code,created_at,updated_at) VALUES"
              "('r1','2024-09-09','" CH_LD "','331102',0,0)");
 }
@@ -190,8 +201,8 @@ static size_t ind_of(const char *name)
 }
 
 /* The value of a cell (0 for an absent count, NAN for an absent share). */
-static double val(const struct fixture *f, const char *name, const char *region,
-                  const char *chain, int year)
+static double val(const struct fixture *f, const char *name, const char *region, const char *chain,
+                  int year)
 {
     size_t i = ind_of(name);
     for (size_t k = 0; k < f->n; k++) {
@@ -229,7 +240,8 @@ static void test_cert_issued(void **state)
     assert_float_equal(val(f, "hnte_approved", "331102", "", 2021), 1, 0);
     assert_float_equal(val(f, "hnte_approved", "331102", "", 2022), 1, 0);
     assert_float_equal(val(f, "hnte_approved", "331121", "", 2024), 1, 0);
-    assert_float_equal(val(f, "hnte_approved", "331121", "", 2025), 0, 0); /* after the as-of date */
+    assert_float_equal(val(f, "hnte_approved", "331121", "", 2025), 0,
+                       0); /* after the as-of date */
     assert_float_equal(val(f, "srdi_giant_new", "331121", "", 2023), 1, 0);
     assert_float_equal(val(f, "srdi_giant_new", "331121", "", 2025), 0, 0); /* a renewal */
     assert_float_equal(val(f, "srdi_giant_new", "331102", "", 2025), 1, 0);
@@ -286,17 +298,17 @@ static void test_drill_matches(void **state)
         ind.spec = f->specs[c->ind];
         ind.chain_scope = F[c->ind].chain;
         int64_t total = -1, num = -1, den = -1;
-        struct db_stmt *st = plan_values_drill(f->db, &ind, c->region, c->chain, c->year, AS_OF,
-                                               -1, 0, &total, &num, &den);
+        struct db_stmt *st = plan_values_drill(f->db, &ind, c->region, c->chain, c->year, AS_OF, -1,
+                                               0, &total, &num, &den);
         assert_non_null(st);
         int64_t rows = 0;
         while (db_step(st) == DB_ROW)
             rows++;
         db_done(st);
         if (num != c->num || den != c->den)
-            fail_msg("%s %s %s %d: engine %lld/%lld, records %lld/%lld", F[c->ind].name,
-                     c->region, c->chain, c->year, (long long)c->num, (long long)c->den,
-                     (long long)num, (long long)den);
+            fail_msg("%s %s %s %d: engine %lld/%lld, records %lld/%lld", F[c->ind].name, c->region,
+                     c->chain, c->year, (long long)c->num, (long long)c->den, (long long)num,
+                     (long long)den);
         assert_int_equal(rows, total);
     }
     /* A cell the engine left empty has no records either. */
@@ -318,11 +330,12 @@ static void test_parse(void **state)
     struct pf_spec s;
     char err[128];
     assert_int_not_equal(pf_parse("nope", NULL, "家", false, &s, err, sizeof(err)), 0);
-    assert_int_not_equal(pf_parse("cert_valid_count", "{\"cert\":[\"gold\"]}", "家", false, &s,
-                                  err, sizeof(err)),
-                         0);
+    assert_int_not_equal(
+        pf_parse("cert_valid_count", "{\"cert\":[\"gold\"]}", "家", false, &s, err, sizeof(err)),
+        0);
     assert_non_null(strstr(err, "params.cert"));
-    assert_int_not_equal(pf_parse("contract_value_sum", NULL, "家", false, &s, err, sizeof(err)), 0);
+    assert_int_not_equal(pf_parse("contract_value_sum", NULL, "家", false, &s, err, sizeof(err)),
+                         0);
     assert_non_null(strstr(err, "unit"));
     assert_int_equal(pf_parse("contract_value_sum", NULL, "亿元", false, &s, err, sizeof(err)), 0);
     assert_float_equal(s.fen_per_unit, 1e10, 0);
