@@ -417,13 +417,14 @@ static int resolve_target(struct db *db, const struct ind_info *ind, const char 
     /* Growth targets: the target is the base year's value grown by the rate. */
     struct db_stmt *st = db_query(
         db,
-        "SELECT t.id, t.growth_mode, t.growth_rate_pct, coalesce(t.growth_base_year, 0) "
+        "SELECT t.id, t.growth_mode, t.growth_rate_pct, coalesce(t.growth_base_year, 0), "
+        "t.target_year "
         "FROM targets t WHERE " TARGET_OF "AND t.kind = 'growth' AND t.growth_rate_pct IS NOT "
         "NULL AND ((t.growth_mode = 'yoy' AND (t.target_year = ? OR (t.each_year_from <= ? AND "
         "t.target_year >= ?))) OR (t.growth_mode = 'cagr' AND t.growth_base_year < ? AND "
-        "t.target_year >= ?) OR (t.growth_mode = 'total' AND t.target_year = ?)) "
+        "t.target_year >= ?) OR (t.growth_mode = 'total' AND t.growth_base_year < ? AND t.target_year >= ?)) "
         "ORDER BY t.id LIMIT 1",
-        "issiiiiii", ind->id, county, chain, y, y, y, y, y, y);
+        "issiiiiiii", ind->id, county, chain, y, y, y, y, y, y, y);
     if (!st)
         return KC_ERR_DB;
     rc = db_step(st);
@@ -436,6 +437,7 @@ static int resolve_target(struct db *db, const struct ind_info *ind, const char 
     snprintf(mode, sizeof(mode), "%s", db_col_text(st, 1));
     double rate = db_col_double(st, 2) / 100.0;
     int base_year = (int)db_col_int(st, 3);
+    int due = (int)db_col_int(st, 4);
     db_done(st);
     if (strcmp(mode, "yoy") == 0)
         base_year = year - 1;
@@ -452,6 +454,10 @@ static int resolve_target(struct db *db, const struct ind_info *ind, const char 
     if (strcmp(mode, "cagr") == 0) {
         t->value = base.value * pow(1 + rate, year - base_year);
         t->note = "growth_cagr";
+    } else if (strcmp(mode, "total") == 0 && year < due) {
+        /* On the way to a total growth: the year's share of it, compounded evenly. */
+        t->value = base.value * pow(1 + rate, (double)(year - base_year) / (due - base_year));
+        t->note = "growth_path";
     } else {
         t->value = base.value * (1 + rate);
         t->note = strcmp(mode, "yoy") == 0 ? "growth_yoy" : "growth_total";
@@ -493,9 +499,9 @@ static int freeze_cell(struct db *db, const char *city, int year, const char *cu
         f->t.has = db_col_type(st, 3) != DB_NULL;
         f->t.value = db_col_double(st, 3);
         f->t.target_id = db_col_int(st, 4);
-        static const char *const notes[] = {"milestone",    "target",       "each_year",
-                                            "growth_yoy",   "growth_cagr",  "growth_total",
-                                            "no_base",      "no_target"};
+        static const char *const notes[] = {"milestone",   "target",       "each_year",
+                                            "growth_yoy",  "growth_cagr",  "growth_total",
+                                            "growth_path", "no_base",      "no_target"};
         f->t.note = "no_target";
         const char *n = db_col_text(st, 5);
         for (size_t i = 0; n && i < sizeof(notes) / sizeof(notes[0]); i++)
