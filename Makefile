@@ -54,6 +54,7 @@ $(ASAN_BUILD)/build.ninja:
 test-asan: export KC_BIN = $(abspath $(ASAN_BUILD)/kechuang)
 test-asan: export ASAN_OPTIONS = detect_leaks=1:abort_on_error=1
 test-asan: export UBSAN_OPTIONS = print_stacktrace=1:halt_on_error=1
+test-asan: export LSAN_OPTIONS = suppressions=$(abspath tests/lsan.supp)
 test-asan:
 	scripts/bootstrap --test
 	$(MAKE) --no-print-directory ui $(ASAN_BUILD)/build.ninja
