@@ -3,6 +3,7 @@
  * Every subcommand answers --help.
  */
 #include "cli/demo.h"
+#include "search/market.h"
 #include "cli/market.h"
 #include "core/log.h"
 #include "core/xalloc.h"
@@ -167,11 +168,21 @@ static int cmd_serve(int argc, char **argv)
             return 1;
         }
     }
+    /* The market's matcher indexes, kept in sync with the store from here on. */
+    char db_path[4096];
+    snprintf(db_path, sizeof(db_path), "%s/kechuang.db", o.data);
+    if (market_index_start(db, db_path) != 0) {
+        fprintf(stderr, "kechuang: building the matching index failed (see log)\n");
+        db_close(db);
+        return 1;
+    }
     db_close(db);
     struct http_config cfg = {host, port, (unsigned)(o.threads > 0 ? o.threads : 0), 1 << 20, 30};
     unsigned bound = 0;
-    if (http_start(&cfg, &bound) != 0)
+    if (http_start(&cfg, &bound) != 0) {
+        market_index_stop();
         return 1;
+    }
     if (o.demo)
         print_accounts(accounts);
     printf("kechuang listening on http://%s:%u\n", host, bound);
@@ -186,6 +197,7 @@ static int cmd_serve(int argc, char **argv)
         pause();
     log_msg(LOG_INFO, "stopping", NULL);
     http_stop();
+    market_index_stop();
     db_thread_close_all();
     return 0;
 }

@@ -26,7 +26,8 @@ enum field_type {
     FT_STR_LIST, /* array of strings */
     FT_NUM_NULL, /* number (integer or real) or null */
     FT_BOOL_NULL, /* true/false or null */
-    FT_INT_LIST  /* array of positive integers (ids); max_chars is unused */
+    FT_INT_LIST, /* array of positive integers (ids); max_chars is unused */
+    FT_ARRAY     /* array of anything (at most 100 elements); the handler checks them */
 };
 
 /* One accepted body field. Tables end with a NULL name. */

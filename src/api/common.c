@@ -101,6 +101,8 @@ static const char *check_value(const struct field_spec *f, json_t *v)
         }
         return NULL;
     }
+    case FT_ARRAY:
+        return json_is_array(v) && json_array_size(v) <= 100 ? NULL : "wrong_type";
     case FT_INT_LIST: {
         if (!json_is_array(v) || json_array_size(v) > 500)
             return "wrong_type";

@@ -70,6 +70,14 @@ static struct anchor anchors[] = {
     {"expert_lishui", "institute", "331102", "M", 0},
 };
 
+int64_t demo_anchor_org(const char *key)
+{
+    for (size_t a = 0; a < sizeof(anchors) / sizeof(anchors[0]); a++)
+        if (strcmp(anchors[a].key, key) == 0)
+            return anchors[a].id;
+    return 0;
+}
+
 /* Kinds of the generated organisations with their weights (of 20) and the GB/T 4754
  * section they usually belong to. */
 static const struct {

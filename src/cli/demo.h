@@ -6,6 +6,8 @@
 
 #include "core/err.h"
 
+#include <stdint.h>
+
 struct db;
 
 /* When the database has no users yet: loads one bureau per seed city and county, a few
@@ -23,5 +25,10 @@ int demo_market(struct db *db) KC_MUST_CHECK; /* demands, achievements, experts 
 int demo_deals(struct db *db) KC_MUST_CHECK;  /* matches, contracts, roadshows */
 int demo_plans(struct db *db) KC_MUST_CHECK;  /* the five seed plans, observations */
 int demo_assess(struct db *db) KC_MUST_CHECK; /* assessment schemes and runs, supervision */
+
+/* The organisation id of a demo account's anchor organisation ("ent_nanhu",
+ * "inst_jiaxing", …) once demo_load created it, else 0 (for module demo data that
+ * gives the demo accounts their own records). */
+int64_t demo_anchor_org(const char *key);
 
 #endif

@@ -105,6 +105,14 @@ int http_start(const struct http_config *cfg, unsigned *port_out);
 /* Stops the server and waits for workers. */
 void http_stop(void);
 
+/* A named request-body schema (JSON text) a module adds to /openapi.json; each module
+ * table ends with a NULL name. */
+struct openapi_schema {
+    const char *name; /* component name, as routes name it */
+    const char *json; /* the schema */
+};
+extern const struct openapi_schema openapi_market_schemas[];
+
 /* Renders /openapi.json for the route table into out. */
 void http_openapi(struct buf *out);
 /* Renders Prometheus metrics into out. */

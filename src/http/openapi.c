@@ -231,6 +231,10 @@ void http_openapi(struct buf *out)
         jw_key(&w, schemas[i].name);
         jw_raw(&w, schemas[i].json, strlen(schemas[i].json));
     }
+    for (const struct openapi_schema *m = openapi_market_schemas; m->name; m++) {
+        jw_key(&w, m->name);
+        jw_raw(&w, m->json, strlen(m->json));
+    }
     jw_obj_close(&w);
     jw_obj_close(&w);
     jw_key(&w, "security");

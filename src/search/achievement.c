@@ -8,7 +8,10 @@
 #include "core/utf8.h"
 #include "core/xalloc.h"
 #include "db/db.h"
+#include "domain/auth.h"
+#include "domain/market.h"
 #include "io/csv.h"
+#include "store/achievement.h"
 
 #include <iconv.h>
 #include <jansson.h>
@@ -32,7 +35,20 @@ struct row {
     const char *abstract;   /* abstract ("" when absent) */
     const char *keywords;   /* keywords as a compact JSON array */
     const char *discipline; /* discipline or NULL */
+    json_t *x;              /* the market fields present in the row (API keys), or NULL */
 };
+
+/* The market fields a row may carry: key and type ('s' string, 'i' integer, 'l' list
+ * of strings). */
+static const struct {
+    const char *key; /* API key and column name */
+    char type;       /* s, i or l */
+} ext_fields[] = {
+    {"kind", 's'},          {"field", 's'},         {"chain", 's'},         {"status", 's'},
+    {"owner_uscc", 's'},    {"trl", 'i'},           {"price_min_fen", 'i'}, {"price_max_fen", 'i'},
+    {"deal_count", 'i'},    {"owner_org_id", 'i'},  {"patent_numbers", 'l'}, {"transfer_modes", 'l'},
+};
+#define N_EXT (sizeof(ext_fields) / sizeof(ext_fields[0]))
 
 /* Import state shared by both formats. */
 struct imp {
@@ -45,6 +61,9 @@ struct imp {
     char **seen;                         /* ids seen in this file: open-addressing set */
     size_t seen_cap;                     /* its slots (a power of two) */
     size_t seen_n;                       /* ids in it */
+    struct achievement_import_opts *o;   /* options (never NULL) */
+    size_t batch_first;                  /* first of o->ids written in the open batch */
+    size_t cap_ids;                      /* capacity of o->ids */
 };
 
 /* Prints one row error as a JSON line and counts it. field may be NULL. */
@@ -193,20 +212,126 @@ static int batch_open(struct imp *im)
     return rc;
 }
 
-/* Commits the open transaction (if any) and frees the batch's strings. */
+/* Commits the open transaction (if any) after the before_commit hook, and frees the
+ * batch's strings. */
 static int batch_close(struct imp *im)
 {
     arena_free(&im->ar);
     if (!im->in_batch)
         return 0;
     im->in_batch = 0;
+    int rc = 0;
+    if (im->o->before_commit)
+        rc = im->o->before_commit(im->db, im->o->arg, im->o->ids + im->batch_first,
+                                  im->o->n_ids - im->batch_first);
+    if (rc) {
+        db_rollback(im->db);
+        im->o->n_ids = im->batch_first;
+        return rc;
+    }
+    im->batch_first = im->o->n_ids;
     return db_commit(im->db);
 }
 
-/* True when the stored text a equals b (NULL equals NULL only). */
-static bool same(const char *a, const char *b)
+/* Records an id written in the open batch. */
+static void note_id(struct imp *im, int64_t id)
 {
-    return (!a && !b) || (a && b && strcmp(a, b) == 0);
+    if (im->o->n_ids == im->cap_ids) {
+        im->cap_ids = im->cap_ids ? im->cap_ids * 2 : 256;
+        im->o->ids = xrealloc(im->o->ids, im->cap_ids * sizeof(*im->o->ids));
+    }
+    im->o->ids[im->o->n_ids++] = id;
+}
+
+/* The stored columns compared and written, as API keys. */
+static const char *const cmp_keys[] = {
+    "title",      "abstract",      "keywords",      "discipline",    "field",
+    "kind",       "patent_numbers", "trl",          "transfer_modes", "price_min_fen",
+    "price_max_fen", "owner_org_id", "region_code", "chain",          "status",
+    "deal_count", NULL};
+
+/* True when a and b agree on every compared key (absent = null). */
+static bool same_record(json_t *a, json_t *b)
+{
+    for (const char *const *k = cmp_keys; *k; k++) {
+        json_t *x = json_object_get(a, *k), *y = json_object_get(b, *k);
+        if (!x)
+            x = json_null();
+        if (!y)
+            y = json_null();
+        if (!json_equal(x, y))
+            return false;
+    }
+    return true;
+}
+
+/* Resolves the owner of rec (owner_uscc → owner_org_id), checks it against the
+ * importer's scope and sets region_code to the owner's. cur is the stored record (or
+ * NULL). Reports and returns false on a problem; KC_ERR_DB through *rc. */
+static bool owner_check(struct imp *im, int64_t line, json_t *rec, json_t *cur, int *rc)
+{
+    const struct auth_user *u = im->o->user;
+    const char *uscc = json_string_value(json_object_get(rec, "owner_uscc"));
+    if (uscc) {
+        int64_t org = 0;
+        *rc = db_scalar(db_query(im->db, "SELECT id FROM orgs WHERE uscc=?", "s", uscc), &org);
+        if (*rc)
+            return false;
+        if (!org) {
+            row_error(im, line, "owner_uscc", "org_out_of_scope", "no organisation has this USCC");
+            return false;
+        }
+        json_object_set_new(rec, "owner_org_id", json_integer(org));
+    }
+    json_object_del(rec, "owner_uscc");
+    if (cur && u && !ach_writable(u, json_integer_value(json_object_get(cur, "owner_org_id")),
+                                  json_string_value(json_object_get(cur, "region_code")))) {
+        row_error(im, line, "id", "not_yours",
+                  "the achievement with this id belongs to another organisation");
+        return false;
+    }
+    json_t *ov = json_object_get(rec, "owner_org_id");
+    int64_t owner = json_is_integer(ov) ? json_integer_value(ov) : 0;
+    if (u && u->role->scope == SCOPE_ORG) {
+        if (owner && owner != u->org_id) {
+            row_error(im, line, "owner_org_id", "org_out_of_scope",
+                      "you can import achievements of your own organisation only");
+            return false;
+        }
+        owner = u->org_id;
+        json_object_set_new(rec, "owner_org_id", json_integer(owner));
+    }
+    if (!owner) {
+        if (u && u->role->scope == SCOPE_REGION) {
+            row_error(im, line, "owner_org_id", "required",
+                      "name the owner organisation (owner_org_id or owner_uscc)");
+            return false;
+        }
+        json_object_set_new(rec, "owner_org_id", json_null());
+        json_object_set_new(rec, "region_code", json_null());
+        return true;
+    }
+    struct db_stmt *st = db_query(im->db, "SELECT region_code FROM orgs WHERE id=?", "i", owner);
+    if (!st) {
+        *rc = KC_ERR_DB;
+        return false;
+    }
+    int s = db_step(st);
+    char region[8] = "";
+    if (s == DB_ROW)
+        snprintf(region, sizeof(region), "%s", db_col_text(st, 0));
+    db_done(st);
+    if (s < 0) {
+        *rc = KC_ERR_DB;
+        return false;
+    }
+    if (s != DB_ROW || (u && u->role->scope == SCOPE_REGION && !auth_region_in_scope(u, region))) {
+        row_error(im, line, "owner_org_id", "org_out_of_scope",
+                  "the owner organisation does not exist or is outside your scope");
+        return false;
+    }
+    json_object_set_new(rec, "region_code", json_string(region));
+    return true;
 }
 
 /* Writes a validated row: insert, update or nothing. Returns 0 (row errors are
@@ -220,52 +345,67 @@ static int store_row(struct imp *im, const struct row *r)
     int rc = batch_open(im);
     if (rc)
         return rc;
-    struct db_stmt *st = db_query(im->db,
-                                  "SELECT id, title, abstract, keywords, discipline FROM "
-                                  "achievements WHERE external_id=?",
-                                  "s", r->ext_id);
+    struct db_stmt *st = db_query(
+        im->db,
+        "SELECT id, title, abstract, keywords AS keywords_json, discipline, field, kind, "
+        "patent_numbers AS patent_numbers_json, trl, transfer_modes AS transfer_modes_json, "
+        "price_min_fen, price_max_fen, owner_org_id, region_code, chain, status, deal_count "
+        "FROM achievements WHERE external_id=?",
+        "s", r->ext_id);
     if (!st)
         return KC_ERR_DB;
     int s = db_step(st);
-    if (s < 0) {
-        db_done(st);
-        return s;
-    }
-    int64_t id = 0;
-    bool changed = true;
-    if (s == DB_ROW) {
-        id = db_col_int(st, 0);
-        changed = !same(db_col_text(st, 1), r->title) || !same(db_col_text(st, 2), r->abstract) ||
-                  !same(db_col_text(st, 3), r->keywords) ||
-                  !same(db_col_text(st, 4), r->discipline);
-    }
+    json_t *cur = s == DB_ROW ? db_row_json(st) : NULL;
     db_done(st);
-    if (id && !changed) {
+    if (s < 0)
+        return s;
+    int64_t id = cur ? json_integer_value(json_object_get(cur, "id")) : 0;
+    json_t *rec = cur ? json_deep_copy(cur) : json_object();
+    json_object_set_new(rec, "external_id", json_string(r->ext_id));
+    json_object_set_new(rec, "title", json_string(r->title));
+    json_object_set_new(rec, "abstract", json_string(r->abstract));
+    json_object_set_new(rec, "keywords", json_loads(r->keywords, 0, NULL));
+    json_object_set_new(rec, "discipline", r->discipline ? json_string(r->discipline) : json_null());
+    if (r->x)
+        json_object_update(rec, r->x);
+    if (!cur && !json_is_string(json_object_get(rec, "status")))
+        json_object_set_new(rec, "status", json_string("published"));
+    struct market_problem p;
+    const char *chain = json_string_value(json_object_get(rec, "chain"));
+    if (!owner_check(im, r->line, rec, cur, &rc)) {
+        /* reported (or rc set) */
+    } else if (!market_ach_check(rec, &p)) {
+        row_error(im, r->line, p.field, p.code, "the value is not valid here");
+    } else if (chain && !market_chain_exists(im->db, chain)) {
+        row_error(im, r->line, "chain", "invalid_value", "unknown industry chain code");
+    } else if (cur && same_record(cur, rec)) {
         im->st->unchanged++;
-    } else if (id) {
-        rc = db_run(db_query(im->db,
-                             "UPDATE achievements SET title=?, abstract=?, keywords=?, "
-                             "discipline=?, updated_at=? WHERE id=?",
-                             "ssssii", r->title, r->abstract, r->keywords, r->discipline, im->now,
-                             id));
-        if (!rc)
-            im->st->updated++;
     } else {
-        rc = db_run(db_query(im->db,
-                             "INSERT INTO achievements(external_id, title, abstract, keywords, "
-                             "discipline, created_at, updated_at) VALUES(?,?,?,?,?,?,?)",
-                             "sssssii", r->ext_id, r->title, r->abstract, r->keywords,
-                             r->discipline, im->now, im->now));
-        if (!rc)
-            im->st->inserted++;
+        int64_t uid = im->o->user ? im->o->user->id : 0;
+        if (cur) {
+            rc = ach_update(im->db, id, rec, uid);
+            if (!rc)
+                im->st->updated++;
+        } else {
+            rc = ach_insert(im->db, rec, uid, &id);
+            if (!rc)
+                im->st->inserted++;
+        }
+        if (rc == KC_ERR_CONFLICT) {
+            row_error(im, r->line, NULL, "conflict", "the database refused the row");
+            rc = 0;
+        } else if (!rc) {
+            note_id(im, id);
+        }
     }
-    if (rc == KC_ERR_CONFLICT) {
-        row_error(im, r->line, NULL, "conflict", "the database refused the row");
-        return 0;
-    }
+    json_decref(cur);
+    json_decref(rec);
     if (rc)
         return rc;
-    if (++im->in_batch > ACHIEVEMENT_BATCH)
+    if (im->o->max_rows && im->st->rows > im->o->max_rows)
+        return KC_ERR_TOO_LARGE;
+    int64_t batch = im->o->batch ? im->o->batch : ACHIEVEMENT_BATCH;
+    if (++im->in_batch > batch)
         return batch_close(im);
     return 0;
 }
@@ -288,6 +428,64 @@ static int finish_row(struct imp *im, struct row *r)
     if (r->discipline && !*r->discipline)
         r->discipline = NULL;
     return store_row(im, r);
+}
+
+/* Splits a list cell on ";", "；" and "_" into a JSON array of trimmed, non-empty
+ * strings. */
+static json_t *split_list(struct arena *a, const char *s);
+
+/* Collects the market fields of a JSON Lines object into *out (NULL when none).
+ * Reports a wrongly typed member and returns false. */
+static bool ext_from_json(struct imp *im, int64_t line, json_t *o, json_t **out)
+{
+    *out = NULL;
+    for (size_t i = 0; i < N_EXT; i++) {
+        json_t *v = json_object_get(o, ext_fields[i].key);
+        if (!v)
+            continue;
+        json_t *val = NULL;
+        const char *bad = NULL;
+        if (json_is_null(v)) {
+            val = json_null();
+        } else if (ext_fields[i].type == 's') {
+            if (json_is_string(v))
+                val = json_string(trim(&im->ar, json_string_value(v)));
+            else
+                bad = "not_a_string";
+        } else if (ext_fields[i].type == 'i') {
+            if (json_is_integer(v))
+                val = json_incref(v);
+            else
+                bad = "not_an_integer";
+        } else if (json_is_string(v)) {
+            val = split_list(&im->ar, json_string_value(v));
+        } else if (json_is_array(v)) {
+            val = json_array();
+            size_t k;
+            json_t *e;
+            json_array_foreach(v, k, e)
+            {
+                if (!json_is_string(e)) {
+                    bad = "not_a_string";
+                    break;
+                }
+                json_array_append_new(val, json_string(trim(&im->ar, json_string_value(e))));
+            }
+        } else {
+            bad = "not_an_array";
+        }
+        if (bad) {
+            json_decref(val);
+            json_decref(*out);
+            *out = NULL;
+            row_error(im, line, ext_fields[i].key, bad, "the field has the wrong type");
+            return false;
+        }
+        if (!*out)
+            *out = json_object();
+        json_object_set_new(*out, ext_fields[i].key, val);
+    }
+    return true;
 }
 
 /* Imports one JSON Lines line (len bytes, no newline). */
@@ -348,9 +546,12 @@ static int jsonl_line(struct imp *im, int64_t line, const char *s, size_t len)
         row_error(im, line, "id", "required", "the field is required and empty");
         goto out;
     }
+    if (!ext_from_json(im, line, o, &r.x))
+        goto out;
     if (keywords_json(im, line, kw, (int)n_kw, &r.keywords))
         rc = finish_row(im, &r);
 out:
+    json_decref(r.x);
     json_decref(o);
     return rc;
 }
@@ -405,6 +606,17 @@ static int split_keywords(struct arena *a, const char *s, char ***out)
     return n;
 }
 
+static json_t *split_list(struct arena *a, const char *s)
+{
+    char **parts;
+    int n = split_keywords(a, s, &parts);
+    json_t *arr = json_array();
+    for (int i = 0; i < n; i++)
+        if (parts[i] && *parts[i])
+            json_array_append_new(arr, json_string(parts[i]));
+    return arr;
+}
+
 /* Converts GB18030 text to UTF-8 (malloc'd, *out_len bytes); NULL when it is not
  * GB18030 either. */
 static char *from_gb18030(const char *data, size_t len, size_t *out_len)
@@ -446,6 +658,9 @@ static int import_csv(struct imp *im, const char *data, size_t len)
     enum { C_ID, C_TITLE, C_ABSTRACT, C_KEYWORDS, C_DISCIPLINE, N_COLS };
     static const char *names[N_COLS] = {"id", "title", "abstract", "keywords", "discipline"};
     int col[N_COLS] = {-1, -1, -1, -1, -1};
+    int xcol[N_EXT];
+    for (size_t c = 0; c < N_EXT; c++)
+        xcol[c] = -1;
     struct arena hdr = {0};
     char *f[64];
     int64_t line = 1;
@@ -473,6 +688,9 @@ static int import_csv(struct imp *im, const char *data, size_t len)
                 for (int c = 0; c < N_COLS; c++)
                     if (strcasecmp(h, names[c]) == 0 && col[c] < 0)
                         col[c] = i;
+                for (size_t c = 0; c < N_EXT; c++)
+                    if (strcasecmp(h, ext_fields[c].key) == 0 && xcol[c] < 0)
+                        xcol[c] = i;
             }
             if (col[C_ID] < 0 || col[C_TITLE] < 0) {
                 row_error(im, rec_line, col[C_ID] < 0 ? "id" : "title", "missing_column",
@@ -490,10 +708,42 @@ static int import_csv(struct imp *im, const char *data, size_t len)
                           .title = v[C_TITLE],
                           .abstract = v[C_ABSTRACT],
                           .discipline = v[C_DISCIPLINE]};
+        bool ok = true;
+        for (size_t c = 0; c < N_EXT && ok; c++) {
+            const char *cell = xcol[c] >= 0 && xcol[c] < n ? trim(&im->ar, f[xcol[c]]) : NULL;
+            if (!cell || !*cell)
+                continue; /* an empty cell keeps the stored value */
+            json_t *val = NULL;
+            if (ext_fields[c].type == 's') {
+                val = json_string(cell);
+            } else if (ext_fields[c].type == 'l') {
+                val = split_list(&im->ar, cell);
+            } else {
+                char *end;
+                long long x = strtoll(cell, &end, 10);
+                if (*end) {
+                    row_error(im, rec_line, ext_fields[c].key, "not_an_integer",
+                              "the field must be an integer");
+                    ok = false;
+                    break;
+                }
+                val = json_integer(x);
+            }
+            if (!val) {
+                row_error(im, rec_line, ext_fields[c].key, "invalid_utf8",
+                          "the text is not valid UTF-8");
+                ok = false;
+                break;
+            }
+            if (!row.x)
+                row.x = json_object();
+            json_object_set_new(row.x, ext_fields[c].key, val);
+        }
         char **kw;
         int n_kw = split_keywords(&im->ar, v[C_KEYWORDS], &kw);
-        if (keywords_json(im, rec_line, kw, n_kw, &row.keywords))
+        if (ok && keywords_json(im, rec_line, kw, n_kw, &row.keywords))
             rc = finish_row(im, &row);
+        json_decref(row.x);
     }
     arena_free(&hdr);
     free(converted);
@@ -505,19 +755,33 @@ static int import_csv(struct imp *im, const char *data, size_t len)
 int achievement_import(struct db *db, const char *data, size_t len, enum achievement_format fmt,
                        FILE *errs, struct achievement_import_stats *st)
 {
+    struct achievement_import_opts o = {0};
+    int rc = achievement_import_ex(db, data, len, fmt, errs, &o, st);
+    free(o.ids);
+    return rc;
+}
+
+int achievement_import_ex(struct db *db, const char *data, size_t len,
+                          enum achievement_format fmt, FILE *errs,
+                          struct achievement_import_opts *o, struct achievement_import_stats *st)
+{
     memset(st, 0, sizeof(*st));
+    o->ids = NULL;
+    o->n_ids = 0;
     if (fmt == ACHIEVEMENT_AUTO) {
         size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
         while (i < len && (data[i] == ' ' || data[i] == '\t' || data[i] == '\r' || data[i] == '\n'))
             i++;
         fmt = i < len && data[i] == '{' ? ACHIEVEMENT_JSONL : ACHIEVEMENT_CSV;
     }
-    struct imp im = {.db = db, .errs = errs, .st = st, .now = time_now()};
+    struct imp im = {.db = db, .errs = errs, .st = st, .now = time_now(), .o = o};
     int rc = fmt == ACHIEVEMENT_JSONL ? import_jsonl(&im, data, len) : import_csv(&im, data, len);
     if (rc) {
         arena_free(&im.ar);
-        if (im.in_batch)
+        if (im.in_batch) {
             db_rollback(db);
+            o->n_ids = im.batch_first;
+        }
     } else {
         rc = batch_close(&im);
     }

@@ -29,6 +29,7 @@
 #include <stdio.h>
 
 struct db;
+struct auth_user;
 
 /* Rows per import transaction. */
 #define ACHIEVEMENT_BATCH 1000
@@ -49,12 +50,41 @@ struct achievement_import_stats {
     int64_t errors;    /* rows rejected */
 };
 
+/* Options of an import through the API (achievement_import_ex). */
+struct achievement_import_opts {
+    const struct auth_user *user; /* who imports (scope rules below); NULL: no restriction */
+    int64_t max_rows;             /* more data rows → KC_ERR_TOO_LARGE, nothing kept; 0: any */
+    int64_t batch;                /* rows per transaction; 0: ACHIEVEMENT_BATCH */
+    /* Called inside each batch's transaction before it commits, with the ids that batch
+     * inserted or updated (for the audit log); a non-zero return rolls the batch back
+     * and ends the import with that error. NULL: none. */
+    int (*before_commit)(struct db *db, void *arg, const int64_t *ids, size_t n);
+    void *arg;    /* passed to before_commit */
+    int64_t *ids; /* out: every id inserted or updated (malloc'd; the caller frees) */
+    size_t n_ids; /* out: their count */
+};
+
 /* Imports len bytes of data in format fmt into db (which must not be inside a
  * transaction). Row errors go to errs as JSON lines (NULL: not printed). Returns 0
  * when the input was read to its end (row errors are counted in st), KC_ERR_INVALID
  * for an unusable file (no header, unknown format), or KC_ERR_DB. */
 int achievement_import(struct db *db, const char *data, size_t len, enum achievement_format fmt,
                        FILE *errs, struct achievement_import_stats *st) KC_MUST_CHECK;
+/* achievement_import with options. Besides id, title, abstract, keywords and
+ * discipline a row may carry the market fields (API keys): kind, field, chain, status,
+ * trl, price_min_fen, price_max_fen, deal_count, owner_org_id or owner_uscc (the owner
+ * organisation by its credit code), patent_numbers and transfer_modes (arrays in JSON
+ * Lines; in CSV separated by ; ； or _). A field absent from a row keeps the stored
+ * value; null (JSON) clears it. The row is validated as a record (domain/market.h:
+ * codes, TRL, ZC 0006-2003 patent numbers normalised, prices, chain and owner exist);
+ * region_code follows the owner. With o->user: organisation-bound users import for
+ * their own organisation only (another owner, or an existing external id of another
+ * organisation, is a row error `org_out_of_scope` / `not_yours`); region staff for
+ * owners in their region; admins anything. */
+int achievement_import_ex(struct db *db, const char *data, size_t len,
+                          enum achievement_format fmt, FILE *errs,
+                          struct achievement_import_opts *o,
+                          struct achievement_import_stats *st) KC_MUST_CHECK;
 /* Reads path and imports it (format from the extension .jsonl/.json/.ndjson/.csv, or
  * sniffed); .xlsx is refused with KC_ERR_INVALID for now. KC_ERR_IO when unreadable. */
 int achievement_import_file(struct db *db, const char *path, FILE *errs,

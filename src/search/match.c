@@ -74,6 +74,22 @@ static uint32_t dict_find(const struct dict *d, const struct tok_token *t, uint6
     }
 }
 
+/* Returns the term number whose key is k (and, for words, whose text is text), or
+ * UINT32_MAX when absent: the lookup of a term of another dictionary. */
+static uint32_t dict_find_key(const struct dict *d, uint64_t k, const char *text)
+{
+    if (!d->slot)
+        return UINT32_MAX;
+    bool word = (k >> 62) == 3;
+    for (uint32_t h = key_hash(k) & d->mask;; h = (h + 1) & d->mask) {
+        uint32_t s = d->slot[h];
+        if (!s)
+            return UINT32_MAX;
+        if (d->key[s - 1] == k && (!word || strcmp(d->pool + d->text_off[s - 1], text) == 0))
+            return s - 1;
+    }
+}
+
 /* Doubles the slot table (or creates it) and reinserts every term. */
 static void dict_rehash(struct dict *d)
 {
@@ -157,6 +173,7 @@ struct match_builder {
     char **disc_names;               /* discipline labels */
     uint32_t n_disc;                 /* labels */
     double sum_len[MATCH_N_FIELDS];  /* total field lengths */
+    bool unsorted;                   /* some id was not larger than the one before it */
 };
 
 /* The built index (see match.h). Posting lists are slices of post_doc/post_imp. */
@@ -183,6 +200,7 @@ struct match_index {
     uint64_t n_post;                 /* postings */
     uint64_t n_blk;                  /* blocks */
     double scale;                    /* quantized units per unit of BM25F score */
+    bool ids_sorted;                 /* ids ascend with document numbers (match_doc_of) */
 };
 
 /* The defaults chosen on the evaluation's dev split (src/search/README.md). */
@@ -255,6 +273,8 @@ void match_builder_add(struct match_builder *b, const struct match_doc *d)
         b->disc = xrealloc(b->disc, b->cap_docs * sizeof(*b->disc));
     }
     uint32_t doc = b->n_docs++;
+    if (doc > 0 && d->id <= b->ids[doc - 1])
+        b->unsorted = true;
     b->doc_fwd[doc] = b->n_fwd;
     b->ids[doc] = d->id;
     b->disc[doc] = disc_id(b, d->discipline);
@@ -316,8 +336,10 @@ static double bm25_idf(uint32_t n_docs, uint32_t df)
 
 /* Turns the collected pairs into quantized impact postings (two passes: the
  * largest score sets the scale, then every pair is scattered to its term's list) and
- * computes the block and term maxima. Frees the build state. */
-struct match_index *match_builder_finish(struct match_builder *b)
+ * computes the block and term maxima. With a reference index, its collection
+ * statistics (idf of known terms, average lengths, scale) are used instead of this
+ * build's (see match_builder_finish_ref). Frees the build state. */
+static struct match_index *finish(struct match_builder *b, const struct match_index *ref)
 {
     struct match_index *ix = xcalloc(1, sizeof(*ix));
     ix->p = b->p;
@@ -328,22 +350,34 @@ struct match_index *match_builder_finish(struct match_builder *b)
     ix->disc = b->disc;
     ix->disc_names = b->disc_names;
     ix->n_disc = b->n_disc;
+    ix->ids_sorted = !b->unsorted;
     uint32_t nt = b->d.n;
+    if (ref && ref->n_docs == 0)
+        ref = NULL;
     for (int f = 0; f < MATCH_N_FIELDS; f++)
-        ix->avg_len[f] = b->n_docs ? b->sum_len[f] / b->n_docs : 0;
+        ix->avg_len[f] = ref ? ref->avg_len[f] : b->n_docs ? b->sum_len[f] / b->n_docs : 0;
     ix->idf = xmalloc((nt ? nt : 1) * sizeof(*ix->idf));
-    for (uint32_t t = 0; t < nt; t++)
-        ix->idf[t] = (float)bm25_idf(b->n_docs, b->df[t]);
-    /* Pass 1: the largest score sets the quantization scale. */
-    double max_s = 0;
-    for (uint32_t doc = 0; doc < b->n_docs; doc++)
-        for (uint64_t i = b->doc_fwd[doc]; i < b->doc_fwd[doc + 1]; i++) {
-            const struct fwd *e = &b->fwd[i];
-            double s = bm25f(&b->p, ix->idf[e->tid], e->tf, b->len[doc], ix->avg_len);
-            if (s > max_s)
-                max_s = s;
-        }
-    ix->scale = max_s > 0 ? IMPACT_MAX / max_s : 1;
+    for (uint32_t t = 0; t < nt; t++) {
+        uint32_t rt = ref ? dict_find_key(&ref->d, b->d.key[t], b->d.pool + b->d.text_off[t])
+                          : UINT32_MAX;
+        ix->idf[t] = rt != UINT32_MAX ? ref->idf[rt]
+                     : ref           ? (float)bm25_idf(ref->n_docs + b->n_docs, b->df[t])
+                                     : (float)bm25_idf(b->n_docs, b->df[t]);
+    }
+    if (ref) {
+        ix->scale = ref->scale;
+    } else {
+        /* Pass 1: the largest score sets the quantization scale. */
+        double max_s = 0;
+        for (uint32_t doc = 0; doc < b->n_docs; doc++)
+            for (uint64_t i = b->doc_fwd[doc]; i < b->doc_fwd[doc + 1]; i++) {
+                const struct fwd *e = &b->fwd[i];
+                double s = bm25f(&b->p, ix->idf[e->tid], e->tf, b->len[doc], ix->avg_len);
+                if (s > max_s)
+                    max_s = s;
+            }
+        ix->scale = max_s > 0 ? IMPACT_MAX / max_s : 1;
+    }
     /* Posting offsets from the document frequencies; blocks likewise. */
     ix->df = b->df;
     ix->post_off = xmalloc(((uint64_t)nt + 1) * sizeof(*ix->post_off));
@@ -404,6 +438,19 @@ struct match_index *match_builder_finish(struct match_builder *b)
     return ix;
 }
 
+/* Finishes a build with its own statistics. */
+struct match_index *match_builder_finish(struct match_builder *b)
+{
+    return finish(b, NULL);
+}
+
+/* Finishes a build scored with ref's statistics (a delta comparable with ref). */
+struct match_index *match_builder_finish_ref(struct match_builder *b,
+                                             const struct match_index *ref)
+{
+    return finish(b, ref);
+}
+
 /* Frees everything the index owns. */
 void match_index_free(struct match_index *ix)
 {
@@ -447,6 +494,27 @@ void match_index_stats(const struct match_index *ix, struct match_stats *st)
 int64_t match_doc_id(const struct match_index *ix, uint32_t doc)
 {
     return doc < ix->n_docs ? ix->ids[doc] : 0;
+}
+
+/* The document number of id (binary search when the ids ascend, else a scan), or
+ * UINT32_MAX when absent. */
+uint32_t match_doc_of(const struct match_index *ix, int64_t id)
+{
+    if (!ix->ids_sorted) {
+        for (uint32_t d = 0; d < ix->n_docs; d++)
+            if (ix->ids[d] == id)
+                return d;
+        return UINT32_MAX;
+    }
+    uint32_t lo = 0, hi = ix->n_docs;
+    while (lo < hi) {
+        uint32_t mid = lo + (hi - lo) / 2;
+        if (ix->ids[mid] < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ix->n_docs && ix->ids[lo] == id ? lo : UINT32_MAX;
 }
 
 /* Discipline label of a document number, or NULL. */
@@ -495,6 +563,7 @@ struct match_ctx {
     struct cand *heap;                     /* top-k heap (worst at the root) */
     int heap_cap;                          /* its capacity */
     struct match_work work;                /* counters of the last search */
+    const uint64_t *exclude;               /* documents left out of this search (bitmap) */
     uint32_t seed_doc[SEED_SLOTS];         /* threshold seeding: document + 1 per slot, 0 = empty */
     uint32_t seed_sum[SEED_SLOTS];         /* its partial score */
     uint32_t seed_used[SEED_BUDGET];       /* slots in use (to clear them) */
@@ -516,6 +585,22 @@ struct match_ctx *match_ctx_new(const struct match_index *ix)
     c->bits = xcalloc(c->window / 64, sizeof(*c->bits));
     c->surv = xcalloc(c->window, sizeof(*c->surv));
     return c;
+}
+
+/* Points a context at another index with the same window size. */
+void match_ctx_bind(struct match_ctx *c, const struct match_index *ix)
+{
+    if (c->n_docs != ix->n_docs) {
+        free(c->full);
+        c->full = NULL;
+    }
+    c->n_docs = ix->n_docs;
+}
+
+/* True when document d is excluded from the current search. */
+static inline bool excluded(const struct match_ctx *c, uint32_t d)
+{
+    return c->exclude && (c->exclude[d >> 6] >> (d & 63) & 1);
 }
 
 /* Frees a context's buffers. */
@@ -696,7 +781,7 @@ static int search_exhaustive(const struct match_index *ix, struct match_ctx *c, 
     }
     int n = 0;
     for (uint32_t d = 0; d < ix->n_docs; d++)
-        if (c->full[d])
+        if (c->full[d] && !excluded(c, d))
             heap_offer(c->heap, &n, k, (struct cand){c->full[d], d});
     return n;
 }
@@ -756,6 +841,8 @@ static uint32_t seed_theta(const struct match_index *ix, struct match_ctx *c, in
         budget -= q->n;
         for (uint32_t p = 0; p < q->n; p++) {
             uint32_t d = q->doc[p];
+            if (excluded(c, d))
+                continue; /* an excluded document must not raise the bound */
             uint32_t h = (d * 2654435761u) & (SEED_SLOTS - 1);
             while (c->seed_doc[h] && c->seed_doc[h] != d + 1)
                 h = (h + 1) & (SEED_SLOTS - 1);
@@ -933,7 +1020,7 @@ static int search_maxscore(const struct match_index *ix, struct match_ctx *c, in
         for (uint32_t a = 0; a < alive; a++) {
             uint32_t off = c->surv[a];
             uint32_t sc = c->acc[off];
-            if (sc > theta) {
+            if (sc > theta && !excluded(c, w0 + off)) {
                 heap_offer(c->heap, &n, k, (struct cand){sc, w0 + off});
                 if (n == k && c->heap[0].score > theta)
                     theta = c->heap[0].score;
@@ -985,6 +1072,7 @@ int match_search(const struct match_index *ix, struct match_ctx *c, const char *
     if (!o || o->k < 1 || o->k > 1000 || n < 0 || c->n_docs != ix->n_docs)
         return KC_ERR_INVALID;
     query_terms(ix, c, query, n);
+    c->exclude = o->exclude;
     memset(&c->work, 0, sizeof(c->work));
     for (int i = 0; i < c->nq; i++)
         c->work.postings += c->q[i].n;

@@ -105,6 +105,8 @@ struct match_opts {
                                index's params say disc_infer); "" none at all */
     bool exhaustive;        /* score every posting (reference for tests and benchmarks) */
     bool text_only;         /* no structured signals: plain BM25F top-k */
+    const uint64_t *exclude; /* bitmap over document numbers left out (bit d of word
+                                d / 64), e.g. superseded versions; NULL: none */
 };
 
 /* A byte span [start, end) of the query. */
@@ -132,17 +134,29 @@ struct match_builder *match_builder_new(const struct match_params *p);
 void match_builder_add(struct match_builder *b, const struct match_doc *d);
 /* Finishes the build, frees the builder and returns the index (owned by the caller). */
 struct match_index *match_builder_finish(struct match_builder *b);
+/* Finishes a build whose scores are comparable with ref's: the idf of a term ref knows,
+ * the average field lengths and the quantization scale come from ref (a new term's idf
+ * counts ref's documents plus this build's). For a small delta index searched next to
+ * ref (search/live.h). ref == NULL or empty: as match_builder_finish. */
+struct match_index *match_builder_finish_ref(struct match_builder *b,
+                                             const struct match_index *ref);
 /* Frees an index; NULL is a no-op. */
 void match_index_free(struct match_index *ix);
 /* Fills *st with the index's statistics. */
 void match_index_stats(const struct match_index *ix, struct match_stats *st);
 /* The id of document number doc. */
 int64_t match_doc_id(const struct match_index *ix, uint32_t doc);
+/* The document number of id, or UINT32_MAX when the index does not hold it (binary
+ * search when documents were added in ascending id order). */
+uint32_t match_doc_of(const struct match_index *ix, int64_t id);
 /* The discipline label of document number doc, or NULL. */
 const char *match_doc_discipline(const struct match_index *ix, uint32_t doc);
 
 /* Scratch space for searching ix from one thread (owned by the caller). */
 struct match_ctx *match_ctx_new(const struct match_index *ix);
+/* Re-targets a context to index ix (made with the same window size), so one context
+ * serves successive snapshots of a live index. */
+void match_ctx_bind(struct match_ctx *c, const struct match_index *ix);
 /* Frees a context; NULL is a no-op. */
 void match_ctx_free(struct match_ctx *c);
 
