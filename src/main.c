@@ -14,6 +14,7 @@
 #include "http/http.h"
 #include "io/xlsx_write.h"
 #include "store/audit.h"
+#include "store/plan_obs.h"
 #include "store/session.h"
 #include "store/user.h"
 
@@ -62,6 +63,10 @@ static struct db *open_data(const char *dir)
     if (ensure_dir(path) != 0)
         return NULL;
     xlsx_set_tmpdir(path);
+    snprintf(path, sizeof(path), "%s/files", dir); /* evidence attachments (store/plan_obs.h) */
+    if (ensure_dir(path) != 0)
+        return NULL;
+    plan_files_set_dir(path);
     snprintf(path, sizeof(path), "%s/kechuang.db", dir);
     struct db *db = NULL;
     if (db_open(path, &db) != 0)

@@ -4,4 +4,36 @@
 
 struct http_req;
 
+/* Plans (api/plans.c). */
+int api_plans_list(struct http_req *r);
+int api_plans_get(struct http_req *r);
+int api_plans_patch(struct http_req *r);
+int api_plan_targets(struct http_req *r);
+/* Targets. */
+int api_targets_list(struct http_req *r);
+int api_targets_get(struct http_req *r);
+int api_targets_create(struct http_req *r);
+int api_targets_patch(struct http_req *r);
+/* Indicators, formulas, responsible units. */
+int api_indicators_list(struct http_req *r);
+int api_indicators_get(struct http_req *r);
+int api_indicator_values(struct http_req *r);
+int api_indicator_records(struct http_req *r);
+int api_indicators_recompute(struct http_req *r);
+int api_formulas_list(struct http_req *r);
+int api_plan_units_list(struct http_req *r);
+/* The cockpit and the public plan view. */
+int api_cockpit(struct http_req *r);
+int api_public_plans_list(struct http_req *r);
+int api_public_plan_get(struct http_req *r);
+/* Reported values (api/plans_obs.c). */
+int api_obs_list(struct http_req *r);
+int api_obs_get(struct http_req *r);
+int api_obs_create(struct http_req *r);
+int api_obs_patch(struct http_req *r);
+int api_obs_verify(struct http_req *r);
+int api_obs_reject(struct http_req *r);
+int api_obs_file_upload(struct http_req *r);
+int api_obs_file_get(struct http_req *r);
+
 #endif

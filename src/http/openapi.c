@@ -79,6 +79,7 @@ static const struct schema_def schemas[] = {
      "\"type\":[\"string\",\"null\"]}},\"additionalProperties\":false}"},
 /* Each product module's request-body schemas. */
 #include "api/schemas_deals.inc"
+#include "api/schemas_plans.inc"
 #include "api/schemas_points.inc"
 };
 
