@@ -16,6 +16,7 @@
 #include "store/audit.h"
 #include "store/plan_obs.h"
 #include "store/session.h"
+#include "store/sup.h"
 #include "store/user.h"
 
 #include <errno.h>
@@ -193,6 +194,7 @@ static int cmd_serve(int argc, char **argv)
     printf("kechuang listening on http://%s:%u\n", host, bound);
     fflush(stdout);
     log_msg(LOG_INFO, "listening", "host", host, NULL);
+    sup_sweeper_start(); /* supervision tickets and reminders (store/sup.h) */
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
@@ -203,6 +205,7 @@ static int cmd_serve(int argc, char **argv)
     log_msg(LOG_INFO, "stopping", NULL);
     http_stop();
     market_index_stop();
+    sup_sweeper_stop();
     db_thread_close_all();
     return 0;
 }

@@ -10,6 +10,8 @@
 #include "domain/assess_score.h"
 #include "store/assess.h"
 #include "store/audit.h"
+#include "store/plan_values.h"
+#include "store/sup.h"
 
 #include <jansson.h>
 #include <math.h>
@@ -99,14 +101,18 @@ int demo_assess(struct db *db)
     strftime(cutoff, sizeof(cutoff), "%Y-%m-%d", &tm);
     int year = tm.tm_year + 1900 - 1;
     struct audit_ctx ctx = {0, "demo", "-"};
-    struct scope all;
+    struct scope all = {0};
     auth_scope_prefix(&all, "");
     struct assess_viewer v = {all, ""};
-    int rc = 0, n_runs = 0;
+    int n_runs = 0;
+    /* The computed values of the module demos' records, for the runs and the sweep. */
+    int rc = plan_values_refresh(db, NULL, false, NULL);
     size_t i;
     json_t *s;
     json_array_foreach(schemes, i, s)
     {
+        if (rc)
+            break;
         json_t *items = NULL, *after = NULL;
         const char *city = json_string_value(json_object_get(s, "region_code"));
         const char *name = json_string_value(json_object_get(s, "name"));
@@ -139,10 +145,15 @@ int demo_assess(struct db *db)
             break;
     }
     json_decref(root);
+    /* The supervision sweep once, so the demo starts with its tickets. */
+    struct sup_sweep_result res = {0, 0};
+    if (!rc)
+        rc = sup_sweep(db, &ctx, NULL, cutoff, &res);
     if (!rc) {
-        char n[16];
+        char n[16], t[16];
         snprintf(n, sizeof(n), "%d", n_runs);
-        log_msg(LOG_INFO, "demo assessments run", "runs", n, NULL);
+        snprintf(t, sizeof(t), "%d", res.opened);
+        log_msg(LOG_INFO, "demo assessments run", "runs", n, "tickets", t, NULL);
     }
     return rc;
 }
