@@ -3,6 +3,7 @@
  * Every subcommand answers --help.
  */
 #include "cli/demo.h"
+#include "cli/import.h"
 #include "search/market.h"
 #include "cli/market.h"
 #include "core/log.h"
@@ -10,6 +11,7 @@
 #include "crypto/password.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "domain/jobs.h"
 #include "domain/auth.h"
 #include "http/http.h"
 #include "io/xlsx_write.h"
@@ -38,6 +40,7 @@ struct opts {
     int demo;             /* load the demo data */
     int threads;          /* worker threads, 0 = cores */
     int idle_min;         /* session idle minutes */
+    long upload_mb;       /* upload limit in MiB (0 = default) */
     const char *username; /* user subcommands */
     const char *role;
     const char *region;
@@ -88,6 +91,7 @@ static int parse(int argc, char **argv, struct opts *o)
         {"data", required_argument, 0, 'd'},     {"listen", required_argument, 0, 'l'},
         {"demo", no_argument, 0, 'D'},           {"threads", required_argument, 0, 't'},
         {"session-idle", required_argument, 0, 'i'},
+        {"upload-limit", required_argument, 0, 'U'},
         {"username", required_argument, 0, 'u'}, {"role", required_argument, 0, 'r'},
         {"region", required_argument, 0, 'g'},   {"org", required_argument, 0, 'o'},
         {"name", required_argument, 0, 'n'},     {"help", no_argument, 0, 'h'},
@@ -101,6 +105,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'D': o->demo = 1; break;
         case 't': o->threads = atoi(optarg); break;
         case 'i': o->idle_min = atoi(optarg); break;
+        case 'U': o->upload_mb = atol(optarg); break;
         case 'u': o->username = optarg; break;
         case 'r': o->role = optarg; break;
         case 'g': o->region = optarg; break;
@@ -135,10 +140,11 @@ static void on_signal(int sig)
 
 static const char serve_help[] =
     "usage: kechuang serve [--data DIR] [--listen HOST:PORT] [--demo] [--threads N]\n"
-    "                      [--session-idle MINUTES]\n"
+    "                      [--session-idle MINUTES] [--upload-limit MB]\n"
     "Serves the JSON API and the web UI. Defaults: --data ./var, --listen 127.0.0.1:8080.\n"
     "--demo loads the demo data into an empty data directory and writes the demo accounts\n"
     "to DIR/demo-accounts.txt (random passwords per data directory).\n"
+    "--upload-limit caps import uploads (default 256 MB; larger files get 413).\n"
     "KC_LOG=debug|info|warn|error sets the log level (JSON lines on stderr).\n";
 
 /* kechuang serve */
@@ -183,9 +189,20 @@ static int cmd_serve(int argc, char **argv)
         return 1;
     }
     db_close(db);
-    struct http_config cfg = {host, port, (unsigned)(o.threads > 0 ? o.threads : 0), 1 << 20, 30};
+    if (jobs_init(o.data) != 0)
+        return 1;
+    char upload_dir[4096];
+    snprintf(upload_dir, sizeof(upload_dir), "%s/tmp", o.data);
+    struct http_config cfg = {host, port, (unsigned)(o.threads > 0 ? o.threads : 0), 1 << 20, 30,
+                              upload_dir, (uint64_t)(o.upload_mb > 0 ? o.upload_mb : 256) << 20};
     unsigned bound = 0;
     if (http_start(&cfg, &bound) != 0) {
+        market_index_stop();
+        return 1;
+    }
+    if (jobs_start() != 0) {
+        fprintf(stderr, "kechuang: cannot start the job runner (see log)\n");
+        http_stop();
         market_index_stop();
         return 1;
     }
@@ -204,6 +221,7 @@ static int cmd_serve(int argc, char **argv)
         pause();
     log_msg(LOG_INFO, "stopping", NULL);
     http_stop();
+    jobs_stop();
     market_index_stop();
     sup_sweeper_stop();
     db_thread_close_all();
@@ -471,7 +489,7 @@ static const char main_help[] =
     "  restore   restore the database from a backup file\n"
     "  audit     verify the audit log's hash chain\n"
     "  assess    batch self-assessment of enterprise records against a rule set\n"
-    "  import    import achievements from JSON Lines or CSV\n"
+    "  import    import achievements (JSON Lines, CSV) or enterprises (XLSX, CSV)\n"
     "  match     match demands against the achievements library\n"
     "  match-eval  ranking quality of the matcher on the CSL corpus\n";
 
@@ -505,6 +523,8 @@ int main(int argc, char **argv)
         return cmd_backup(argc - 1, argv + 1, 1);
     if (strcmp(cmd, "audit") == 0)
         return cmd_audit(argc - 1, argv + 1);
+    if (strcmp(cmd, "import") == 0 && argc >= 3 && strcmp(argv[2], "enterprises") == 0)
+        return import_cmd_enterprises(argc - 1, argv + 1, open_data);
     if (strcmp(cmd, "import") == 0 &&
         (argc < 3 || strcmp(argv[2], "achievements") == 0 || argv[2][0] == '-'))
         return market_cmd_import(argc - 1, argv + 1, open_data);

@@ -112,6 +112,7 @@ extern const struct msg msg_ladder_errors[], msg_ladder_fields[];
 extern const struct msg msg_market_errors[], msg_market_fields[];
 extern const struct msg msg_deals_errors[], msg_deals_fields[];
 extern const struct msg msg_plans_errors[], msg_plans_fields[];
+extern const struct msg msg_import_errors[], msg_import_fields[];
 extern const struct msg msg_assess_errors[], msg_assess_fields[];
 extern const struct msg msg_points_errors[], msg_points_fields[];
 

@@ -3,11 +3,14 @@
 #include "core/timeutil.h"
 #include "core/utf8.h"
 #include "db/db.h"
+#include "io/csv_write.h"
 #include "io/xlsx_write.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <time.h>
 
 void http_reply_error_msg(struct http_req *r, int status, const char *code, const char *field,
@@ -327,98 +330,57 @@ bool api_region(struct http_req *r, struct db *db, const char *field, const char
     return ok;
 }
 
+/* Writes the rows of st to a temporary file as CSV or XLSX and serves it from disk, so
+ * an export takes constant memory whatever its size. filename is used as given. */
+static void export_file(struct http_req *r, struct db_stmt *st, const char *const *cols,
+                        bool csv, const char *sheet, const char *filename)
+{
+    char path[4096];
+    snprintf(path, sizeof(path), "%s/export-XXXXXX", xlsx_tmpdir());
+    int fd = mkstemp(path);
+    int rc = fd < 0 ? KC_ERR_IO : 0;
+    if (fd >= 0)
+        close(fd);
+    if (!rc)
+        rc = csv ? csv_export_stmt(st, cols, r->en, path)
+                 : xlsx_export_stmt_file(st, cols, r->en, sheet, path);
+    db_done(st);
+    fd = rc ? -1 : open(path, O_RDONLY);
+    unlink(path); /* the open descriptor keeps the data until the reply is sent */
+    if (rc || fd < 0) {
+        api_fail(r, rc ? rc : KC_ERR_IO, NULL, NULL);
+        return;
+    }
+    http_reply_fd(r, 200,
+                  csv ? "text/csv; charset=utf-8"
+                      : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                  fd, filename);
+}
+
 void api_export_xlsx(struct http_req *r, struct db_stmt *st, const char *const *cols,
                      const char *sheet_zh, const char *sheet_en, const char *filename)
 {
-    char *data = NULL;
-    size_t len = 0;
-    int rc = xlsx_export_stmt(st, cols, r->en, r->en ? sheet_en : sheet_zh, &data, &len);
-    db_done(st);
-    if (rc) {
-        api_fail(r, rc, NULL, NULL);
+    /* Every list export answers ?format=csv too (same columns, UTF-8 with BOM). */
+    const char *fmt = api_qparam(r, "format");
+    bool csv = fmt && strcmp(fmt, "csv") == 0;
+    if (fmt && !csv && strcmp(fmt, "xlsx") != 0) {
+        db_done(st);
+        http_reply_error(r, 422, "invalid_value", "format");
         return;
     }
-    http_reply_bytes(r, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     data, len, filename);
-}
-
-/* Appends one CSV field (quoted when it holds a comma, quote, CR or LF; a text starting
- * with = + - @ gets a leading ' so spreadsheet programs do not run it as a formula). */
-static void csv_field(struct buf *b, const char *s)
-{
-    bool formula = strchr("=+-@", *s) && *s;
-    if (!formula && !strpbrk(s, ",\"\r\n")) {
-        buf_puts(b, s);
-        return;
-    }
-    buf_putc(b, '"');
-    if (formula)
-        buf_putc(b, '\'');
-    for (; *s; s++) {
-        if (*s == '"')
-            buf_putc(b, '"');
-        buf_putc(b, *s);
-    }
-    buf_putc(b, '"');
+    char name[128];
+    size_t n = strlen(filename);
+    if (csv && n > 5 && strcmp(filename + n - 5, ".xlsx") == 0)
+        snprintf(name, sizeof(name), "%.*s.csv", (int)(n - 5), filename);
+    else
+        snprintf(name, sizeof(name), "%s", filename);
+    export_file(r, st, cols, csv, r->en ? sheet_en : sheet_zh, name);
 }
 
 void api_export_csv(struct http_req *r, struct db_stmt *st, const char *const *cols,
                     const char *filename)
 {
-    struct buf b = {0};
-    buf_puts(&b, "\xEF\xBB\xBF");
-    size_t n_cols = 0;
-    while (cols[n_cols * 3])
-        n_cols++;
-    int idx[64];
-    for (size_t c = 0; c < n_cols && c < 64; c++) {
-        idx[c] = -1;
-        for (int k = 0; k < db_col_count(st); k++)
-            if (strcmp(db_col_name(st, k), cols[c * 3]) == 0)
-                idx[c] = k;
-        if (c)
-            buf_putc(&b, ',');
-        csv_field(&b, cols[c * 3 + (r->en ? 2 : 1)]);
-    }
-    buf_puts(&b, "\r\n");
-    int rc;
-    while ((rc = db_step(st)) == DB_ROW) {
-        for (size_t c = 0; c < n_cols && c < 64; c++) {
-            if (c)
-                buf_putc(&b, ',');
-            int k = idx[c];
-            if (k < 0 || db_col_type(st, k) == DB_NULL)
-                continue;
-            const char *name = db_col_name(st, k);
-            size_t nl = strlen(name);
-            char v[48];
-            if (db_col_type(st, k) == DB_INT && nl > 3 && strcmp(name + nl - 3, "_at") == 0) {
-                time_t t = (time_t)db_col_int(st, k);
-                struct tm tm;
-                gmtime_r(&t, &tm);
-                strftime(v, sizeof(v), "%Y-%m-%d %H:%M:%S", &tm);
-                buf_puts(&b, v);
-            } else if (db_col_type(st, k) == DB_INT) {
-                snprintf(v, sizeof(v), "%lld", (long long)db_col_int(st, k));
-                buf_puts(&b, v);
-            } else if (db_col_type(st, k) == DB_FLOAT) {
-                snprintf(v, sizeof(v), "%.15g", db_col_double(st, k));
-                buf_puts(&b, v);
-            } else {
-                csv_field(&b, db_col_text(st, k));
-            }
-        }
-        buf_puts(&b, "\r\n");
-    }
-    db_done(st);
-    if (rc < 0) {
-        buf_free(&b);
-        api_fail(r, rc, NULL, NULL);
-        return;
-    }
-    size_t len = 0;
-    char *data = buf_take(&b, &len);
-    http_reply_bytes(r, 200, "text/csv; charset=utf-8", data, len, filename);
+    export_file(r, st, cols, true, NULL, filename);
 }
 
 void api_reply_rows(struct http_req *r, struct db_stmt *st, int64_t total, int64_t page,

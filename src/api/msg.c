@@ -83,10 +83,12 @@ static const struct msg fields[] = {
 /* The core tables first, then each module's (ended by a NULL code). */
 static const struct msg *const message_tables[] = {msg_ladder_errors, msg_market_errors,
                                                    msg_deals_errors, msg_plans_errors,
-                                                   msg_assess_errors, msg_points_errors};
+                                                   msg_assess_errors, msg_points_errors,
+                                                   msg_import_errors};
 static const struct msg *const field_tables[] = {msg_ladder_fields, msg_market_fields,
                                                  msg_deals_fields, msg_plans_fields,
-                                                 msg_assess_fields, msg_points_fields};
+                                                 msg_assess_fields, msg_points_fields,
+                                                 msg_import_fields};
 #define N_MODULE_TABLES (sizeof(message_tables) / sizeof(message_tables[0]))
 
 /* Finds code in the core table (n entries) or the module tables; NULL when unknown. */

@@ -8,6 +8,7 @@
 #include "api/handlers_market.h"
 #include "api/handlers_deals.h"
 #include "api/handlers_plans.h"
+#include "api/handlers_import.h"
 #include "api/handlers_assess.h"
 #include "api/handlers_points.h"
 #include "http/http.h"
@@ -99,6 +100,7 @@ const struct route http_routes[] = {
 #include "api/routes_market.inc"
 #include "api/routes_deals.inc"
 #include "api/routes_plans.inc"
+#include "api/routes_import.inc"
 #include "api/routes_assess.inc"
 #include "api/routes_points.inc"
 };

@@ -42,7 +42,14 @@ struct route {
     const char *body;       /* name of the request-body schema, or NULL */
     const char *query;      /* comma-separated query parameters, or NULL */
     const char *produces;   /* response media type; NULL means application/json */
+    unsigned flags;         /* ROUTE_UPLOAD …; 0 for ordinary routes */
 };
+
+/* Route flags. ROUTE_UPLOAD: the raw request body is streamed to a temporary file under
+ * the upload directory (limit: http_config.upload_limit, 413 beyond) instead of memory;
+ * access is checked before the first byte is stored, and the handler finds the file in
+ * r->upload_path (removed after the request unless the handler takes it). */
+#define ROUTE_UPLOAD 1u
 
 /* The application's routes (api/routes.c) and their count. */
 extern const struct route http_routes[];
@@ -72,6 +79,12 @@ struct http_req {
     int status;                    /* status of the queued reply */
     struct MHD_Response *resp;     /* the reply, queued by the server */
     const char *set_cookie;        /* Set-Cookie header to add, or NULL */
+    bool upload;                   /* the route streams its body to a file (ROUTE_UPLOAD) */
+    bool admitted;                 /* access was checked before the body arrived */
+    bool upload_error;             /* the body could not be stored */
+    int upload_fd;                 /* the open temporary file, or -1 */
+    char *upload_path;             /* its path (malloc'd); set to NULL to keep the file */
+    uint64_t upload_len;           /* bytes stored */
 };
 
 /* Replies with a JSON body (takes the text of out, which is emptied). */
@@ -86,6 +99,11 @@ void http_reply_error_msg(struct http_req *r, int status, const char *code, cons
  * filename is not NULL. */
 void http_reply_bytes(struct http_req *r, int status, const char *mime, char *data, size_t len,
                       const char *filename);
+/* Replies with the contents of the open file fd (the server takes ownership and closes
+ * it when the reply is sent: the file may already be unlinked), as a download when
+ * filename is not NULL. Constant memory whatever the file's size. */
+void http_reply_fd(struct http_req *r, int status, const char *mime, int fd,
+                   const char *filename);
 /* Value of a query parameter, or NULL. */
 const char *http_query(struct http_req *r, const char *name);
 /* Value of a request header, or NULL. */
@@ -98,6 +116,8 @@ struct http_config {
     unsigned threads;          /* worker threads (0 = number of cores) */
     size_t body_limit;         /* bytes; larger bodies get 413 */
     unsigned conn_timeout_s;   /* idle connection timeout */
+    const char *upload_dir;    /* where ROUTE_UPLOAD bodies go (NULL = /tmp) */
+    uint64_t upload_limit;     /* bytes; larger uploads get 413 (0 = 256 MiB) */
 };
 
 /* Starts serving; *port_out receives the bound port. Returns 0 or KC_ERR_IO. */

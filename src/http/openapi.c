@@ -131,6 +131,17 @@ static void write_op(struct jw *w, const struct route *rt)
                 q++;
         }
     }
+    if (rt->produces && strstr(rt->produces, "spreadsheetml")) {
+        /* Every list export also answers CSV (api_export_xlsx). */
+        jw_obj_open(w);
+        jw_kstr(w, "name", "format");
+        jw_kstr(w, "in", "query");
+        jw_kbool(w, "required", false);
+        jw_key(w, "schema");
+        jw_raw(w, "{\"type\":\"string\",\"enum\":[\"xlsx\",\"csv\"]}",
+               strlen("{\"type\":\"string\",\"enum\":[\"xlsx\",\"csv\"]}"));
+        jw_obj_close(w);
+    }
     jw_arr_close(w);
     if (rt->body) {
         jw_key(w, "requestBody");

@@ -83,56 +83,50 @@ static void authenticate(struct http_req *r, struct db *db)
         r->have_user = true;
 }
 
-void router_dispatch(struct http_req *r, size_t body_limit)
+/* Matches r against the route table; *path_seen is set when the path exists for
+ * another method. */
+static const struct route *find(struct http_req *r, bool *path_seen)
 {
-    (void)body_limit;
-    if (r->too_large) {
-        http_reply_error(r, 413, "too_large", NULL);
-        return;
-    }
-    const char *path = r->path;
-    bool api = strncmp(path, "/api/", 5) == 0 || strcmp(path, "/api") == 0;
-    bool path_seen = false;
-    const struct route *rt = NULL;
+    *path_seen = false;
     for (size_t i = 0; i < http_routes_count; i++) {
         const struct route *c = &http_routes[i];
-        if (!match(r, c->pattern, path))
+        if (!match(r, c->pattern, r->path))
             continue;
-        path_seen = true;
+        *path_seen = true;
         if (strcmp(c->method, r->method) == 0 ||
             (strcmp(r->method, "HEAD") == 0 && strcmp(c->method, "GET") == 0)) {
-            rt = c;
             r->route_idx = (int)i;
-            break;
+            return c;
         }
     }
-    if (!rt) {
-        if (path_seen) {
-            http_reply_error(r, 405, "method_not_allowed", NULL);
-            return;
-        }
-        if (!api && (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) &&
-            assets_serve(r) == 0)
-            return;
-        http_reply_error(r, 404, "route_not_found", NULL);
-        return;
-    }
+    return NULL;
+}
+
+int router_find(struct http_req *r)
+{
+    bool seen;
+    return find(r, &seen) ? r->route_idx : -1;
+}
+
+bool router_admit(struct http_req *r)
+{
+    const struct route *rt = &http_routes[r->route_idx];
     bool bad_arg = false;
     MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, check_arg, &bad_arg);
-    if (bad_arg || !utf8_valid(path, strlen(path))) {
+    if (bad_arg || !utf8_valid(r->path, strlen(r->path))) {
         http_reply_error(r, 400, "bad_request", NULL);
-        return;
+        return false;
     }
     if (rt->access != ROUTE_PUBLIC) {
         struct db *db = db_thread();
         if (!db) {
             http_reply_error(r, 500, "internal", NULL);
-            return;
+            return false;
         }
         authenticate(r, db);
         if (!r->have_user) {
             http_reply_error(r, 401, "unauthenticated", NULL);
-            return;
+            return false;
         }
         /* A cookie rides along with any request the browser sends; a bearer token does
          * not, so only cookie sessions need the CSRF token. */
@@ -140,16 +134,49 @@ void router_dispatch(struct http_req *r, size_t body_limit)
             const char *t = http_header(r, "X-CSRF-Token");
             if (!t || !session_csrf_ok(&r->user, t)) {
                 http_reply_error(r, 403, "csrf_failed", NULL);
-                return;
+                return false;
             }
         }
         if (rt->access == ROUTE_CAP && !auth_can(&r->user, rt->cap)) {
             http_reply_error(r, 403, "forbidden", NULL);
-            return;
+            return false;
         }
         /* The user's stored language wins over the browser's header. */
         if (!http_header(r, "Accept-Language"))
             r->en = strcmp(r->user.lang, "en") == 0;
     }
-    rt->fn(r);
+    r->admitted = true;
+    return true;
+}
+
+void router_dispatch(struct http_req *r, size_t body_limit)
+{
+    (void)body_limit;
+    if (r->too_large) {
+        http_reply_error(r, 413, r->upload ? "upload_too_large" : "too_large", NULL);
+        return;
+    }
+    if (r->upload_error) {
+        http_reply_error(r, 500, "internal", NULL);
+        return;
+    }
+    if (!r->admitted) {
+        bool path_seen;
+        const struct route *rt = find(r, &path_seen);
+        if (!rt) {
+            bool api = strncmp(r->path, "/api/", 5) == 0 || strcmp(r->path, "/api") == 0;
+            if (path_seen) {
+                http_reply_error(r, 405, "method_not_allowed", NULL);
+                return;
+            }
+            if (!api && (strcmp(r->method, "GET") == 0 || strcmp(r->method, "HEAD") == 0) &&
+                assets_serve(r) == 0)
+                return;
+            http_reply_error(r, 404, "route_not_found", NULL);
+            return;
+        }
+        if (!router_admit(r))
+            return;
+    }
+    http_routes[r->route_idx].fn(r);
 }

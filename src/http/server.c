@@ -15,16 +15,20 @@
 #include "db/db.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static struct MHD_Daemon *daemon_;
 static size_t body_limit = 1 << 20;
+static uint64_t upload_limit = (uint64_t)256 << 20; /* ROUTE_UPLOAD bodies */
+static char upload_dir[4096] = "/tmp";             /* where they are stored */
 
 /* Security headers on every reply. */
 static void add_common_headers(struct MHD_Response *resp)
@@ -81,6 +85,31 @@ void http_reply_bytes(struct http_req *r, int status, const char *mime, char *da
     http_set_response(r, status, resp);
 }
 
+void http_reply_fd(struct http_req *r, int status, const char *mime, int fd,
+                   const char *filename)
+{
+    struct stat stt;
+    if (fstat(fd, &stt) != 0) {
+        close(fd);
+        http_reply_error(r, 500, "internal", NULL);
+        return;
+    }
+    struct MHD_Response *resp = MHD_create_response_from_fd64((uint64_t)stt.st_size, fd);
+    if (!resp) {
+        close(fd);
+        http_reply_error(r, 500, "internal", NULL);
+        return;
+    }
+    MHD_add_response_header(resp, "Content-Type", mime);
+    MHD_add_response_header(resp, "Cache-Control", "no-store");
+    if (filename) {
+        char cd[256];
+        snprintf(cd, sizeof(cd), "attachment; filename=\"%s\"", filename);
+        MHD_add_response_header(resp, "Content-Disposition", cd);
+    }
+    http_set_response(r, status, resp);
+}
+
 const char *http_query(struct http_req *r, const char *name)
 {
     return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -100,6 +129,7 @@ static struct http_req *req_new(struct MHD_Connection *conn, const char *method,
     r->method = arena_strdup(&r->arena, method);
     r->path = arena_strdup(&r->arena, url);
     r->route_idx = -1;
+    r->upload_fd = -1;
     unsigned char id[8];
     randombytes_buf(id, sizeof(id));
     sodium_bin2hex(r->request_id, sizeof(r->request_id), id, sizeof(id));
@@ -119,6 +149,68 @@ static struct http_req *req_new(struct MHD_Connection *conn, const char *method,
     return r;
 }
 
+/* Closes and removes an upload's temporary file. */
+static void upload_discard(struct http_req *r)
+{
+    if (r->upload_fd >= 0)
+        close(r->upload_fd);
+    r->upload_fd = -1;
+    if (r->upload_path)
+        unlink(r->upload_path);
+    free(r->upload_path);
+    r->upload_path = NULL;
+}
+
+/* First call of an upload route: a declared size over the limit is refused (the body
+ * is then read and dropped, so the client sees the 413 instead of a reset connection);
+ * access is checked before any byte is stored; the temporary file is opened. A refusal
+ * is stored on r and queued once the body has been read. */
+static void upload_begin(struct http_req *r, const char *content_length)
+{
+    r->upload = true;
+    if (content_length && strtoull(content_length, NULL, 10) > upload_limit) {
+        r->too_large = true;
+        return;
+    }
+    if (!router_admit(r))
+        return;
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/upload-XXXXXX", upload_dir);
+    r->upload_fd = mkstemp(path);
+    if (r->upload_fd < 0) {
+        log_msg(LOG_ERROR, "cannot create an upload file", "dir", upload_dir, NULL);
+        r->upload_error = true;
+        return;
+    }
+    r->upload_path = xstrdup(path);
+}
+
+/* Appends a chunk of an upload to its file, within the limit. */
+static void upload_chunk(struct http_req *r, const char *data, size_t n)
+{
+    if (r->replied || r->too_large || r->upload_error || r->upload_fd < 0)
+        return; /* refused or failed: the rest of the body is discarded */
+    if (r->upload_len + n > upload_limit) {
+        r->too_large = true;
+        upload_discard(r);
+        return;
+    }
+    while (n) {
+        ssize_t w = write(r->upload_fd, data, n);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            log_msg(LOG_ERROR, "cannot write an upload file", "dir", upload_dir, NULL);
+            r->upload_error = true;
+            upload_discard(r);
+            return;
+        }
+        data += w;
+        n -= (size_t)w;
+        r->upload_len += (uint64_t)w;
+    }
+}
+
 /* libmicrohttpd access handler. */
 static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const char *url,
                                  const char *method, const char *version,
@@ -131,8 +223,18 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         r = req_new(conn, method, url);
         *con_cls = r;
         const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Length");
+        int ri = router_find(r);
+        if (ri >= 0 && (http_routes[ri].flags & ROUTE_UPLOAD)) {
+            upload_begin(r, cl);
+            return MHD_YES;
+        }
         if (cl && strtoull(cl, NULL, 10) > body_limit)
             r->too_large = true;
+        return MHD_YES;
+    }
+    if (*upload_size && r->upload) {
+        upload_chunk(r, upload_data, *upload_size);
+        *upload_size = 0;
         return MHD_YES;
     }
     if (*upload_size) {
@@ -146,6 +248,10 @@ static enum MHD_Result on_access(void *cls, struct MHD_Connection *conn, const c
         }
         *upload_size = 0;
         return MHD_YES;
+    }
+    if (r->upload && r->upload_fd >= 0) {
+        close(r->upload_fd); /* complete: the handler reads it by path */
+        r->upload_fd = -1;
     }
     if (!r->replied)
         router_dispatch(r, body_limit);
@@ -176,6 +282,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     log_access(&a);
     if (r->resp)
         MHD_destroy_response(r->resp);
+    upload_discard(r);
     buf_free(&r->body);
     arena_free(&r->arena);
     free(r);
@@ -207,6 +314,10 @@ static void on_mhd_log(void *cls, const char *fmt, va_list ap)
 int http_start(const struct http_config *cfg, unsigned *port_out)
 {
     body_limit = cfg->body_limit;
+    if (cfg->upload_limit)
+        upload_limit = cfg->upload_limit;
+    if (cfg->upload_dir)
+        snprintf(upload_dir, sizeof(upload_dir), "%s", cfg->upload_dir);
     struct sockaddr_in sa;
     memset(&sa, 0, sizeof(sa));
     sa.sin_family = AF_INET;

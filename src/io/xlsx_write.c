@@ -40,6 +40,11 @@ static int slurp(const char *path, char **data, size_t *len)
     return 0;
 }
 
+const char *xlsx_tmpdir(void)
+{
+    return tmpdir ? tmpdir : "/tmp";
+}
+
 int xlsx_export_stmt(struct db_stmt *st, const char *const *cols, bool en, const char *sheet,
                      char **data, size_t *len)
 {
@@ -52,11 +57,22 @@ int xlsx_export_stmt(struct db_stmt *st, const char *const *cols, bool en, const
         return KC_ERR_IO;
     }
     close(fd);
+    int rc = xlsx_export_stmt_file(st, cols, en, sheet, path);
+    if (!rc)
+        rc = slurp(path, data, len);
+    unlink(path);
+    return rc;
+}
+
+int xlsx_export_stmt_file(struct db_stmt *st, const char *const *cols, bool en,
+                          const char *sheet, const char *path)
+{
+    const char *dir = tmpdir ? tmpdir : "/tmp";
     lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = (char *)dir};
     lxw_workbook *wb = workbook_new_opt(path, &opt);
     int rc = KC_ERR_IO;
     if (!wb)
-        goto out;
+        return rc;
     lxw_worksheet *ws = workbook_add_worksheet(wb, sheet);
     lxw_format *head = workbook_add_format(wb);
     format_set_bold(head);
@@ -109,9 +125,6 @@ int xlsx_export_stmt(struct db_stmt *st, const char *const *cols, bool en, const
         row++;
     }
     if (workbook_close(wb) != LXW_NO_ERROR || s < 0)
-        goto out;
-    rc = slurp(path, data, len);
-out:
-    unlink(path);
-    return rc;
+        return rc;
+    return 0;
 }

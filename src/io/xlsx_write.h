@@ -20,4 +20,11 @@ void xlsx_set_tmpdir(const char *dir);
 int xlsx_export_stmt(struct db_stmt *st, const char *const *cols, bool en, const char *sheet,
                      char **data, size_t *len) KC_MUST_CHECK;
 
+/* Like xlsx_export_stmt but writes the workbook to path (constant memory all the way:
+ * the caller serves the file). */
+int xlsx_export_stmt_file(struct db_stmt *st, const char *const *cols, bool en,
+                          const char *sheet, const char *path) KC_MUST_CHECK;
+/* The directory for temporary files (xlsx_set_tmpdir, or /tmp). */
+const char *xlsx_tmpdir(void);
+
 #endif

@@ -71,6 +71,14 @@ int audit_write_diff(struct db *db, const struct audit_ctx *ctx, const char *act
     char *text = json_dumps(diff, JSON_COMPACT | JSON_SORT_KEYS);
     if (!text)
         return KC_ERR_DB;
+    int rc = audit_write_text(db, ctx, action, entity, entity_id, text);
+    free(text);
+    return rc;
+}
+
+int audit_write_text(struct db *db, const struct audit_ctx *ctx, const char *action,
+                     const char *entity, int64_t entity_id, const char *text)
+{
     int rc = 0;
     char prev[65] = ZERO_HASH;
     struct db_stmt *st = db_prep(db, "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1");
@@ -101,7 +109,6 @@ int audit_write_diff(struct db *db, const struct audit_ctx *ctx, const char *act
     audit_entry_hash(prev, id, at, uid, uname, ip, action, entity, eid, text, hash);
     rc = db_run(db_query(db, "UPDATE audit_log SET hash=? WHERE id=?", "si", hash, id));
 out:
-    free(text);
     return rc;
 }
 

@@ -30,6 +30,10 @@ int audit_write(struct db *db, const struct audit_ctx *ctx, const char *action,
 /* Like audit_write with a ready-made diff object (borrowed). */
 int audit_write_diff(struct db *db, const struct audit_ctx *ctx, const char *action,
                      const char *entity, int64_t entity_id, json_t *diff) KC_MUST_CHECK;
+/* Like audit_write_diff with the diff as JSON text (an object, written verbatim; bulk
+ * writers such as the enterprise import build it with the JSON writer). */
+int audit_write_text(struct db *db, const struct audit_ctx *ctx, const char *action,
+                     const char *entity, int64_t entity_id, const char *text) KC_MUST_CHECK;
 /* Walks the chain. *checked receives the number of entries read; *first_broken the id
  * of the first edited entry, the entry after a deleted one, or the id of a deleted
  * newest entry (0 when intact). Returns 0 (intact), KC_ERR_INVALID (broken) or
