@@ -563,13 +563,17 @@ static int gen_experts(struct db *db, struct demo_rng *rng, const struct corpus 
     size_t *idx = xmalloc((c->n ? c->n : 1) * sizeof(*idx));
     int rc = 0;
     for (int e = 0; rc == 0 && e < N_EXPERTS; e++) {
-        size_t di = demo_rng_below(rng, (uint32_t)nd);
+        bool from_inst = inst->n && (demo_rng_below(rng, 4) < 3 || !ent->n);
+        /* Engineers of firms work in the industrial fields; researchers in any. */
+        size_t di;
+        do
+            di = demo_rng_below(rng, (uint32_t)nd);
+        while (!from_inst && field_family(disc_fields[di].field) == F_N);
         const char *disc = disc_fields[di].discipline, *field = disc_fields[di].field;
         size_t n = 0;
         for (size_t i = 0; i < c->n; i++)
             if (c->r[i].discipline && strcmp(c->r[i].discipline, disc) == 0 && c->r[i].n_kw > 0)
                 idx[n++] = i;
-        bool from_inst = inst->n && (demo_rng_below(rng, 4) < 3 || !ent->n);
         const struct dorg *org = from_inst ? &inst->v[demo_rng_below(rng, (uint32_t)inst->n)]
                                            : &ent->v[demo_rng_below(rng, (uint32_t)ent->n)];
         char name[32];

@@ -75,7 +75,7 @@ static int find_folded(const struct folded *t, const char *const *terms, int n,
     qsort(all, (size_t)m, sizeof(*all), span_cmp);
     int w = 0;
     for (int i = 0; i < m; i++) {
-        if (w > 0 && all[i].start <= out[w - 1].end) {
+        if (w > 0 && all[i].start < out[w - 1].end) {
             if (all[i].end > out[w - 1].end)
                 out[w - 1].end = all[i].end;
             continue;

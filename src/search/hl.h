@@ -5,7 +5,7 @@
  * Matching folds both sides the way the tokenizer does (full-width ASCII to ASCII, the
  * ideographic space to a space, upper to lower case: tok_decode) and is otherwise an
  * exact substring match. Offsets count Unicode code points of the original text
- * (JavaScript: Array.from(text)). Overlapping and adjacent occurrences merge into one
+ * (JavaScript: Array.from(text)). Overlapping occurrences merge into one
  * span; spans come sorted.
  */
 #ifndef KC_SEARCH_HL_H

@@ -117,6 +117,11 @@ struct live_snap *live_acquire(struct live *L)
     return s;
 }
 
+const struct match_index *live_snap_base(const struct live_snap *s)
+{
+    return s->base->ix;
+}
+
 uint32_t live_snap_docs(const struct live_snap *s)
 {
     struct match_stats b = {0}, d = {0};

@@ -90,6 +90,8 @@ void live_release(struct live_snap *s);
 /* Text top-k over the snapshot (base minus tombstones, plus delta), best first (text
  * score, then id). Returns the number of hits (≤ k ≤ 1000) or a negative kc_err. */
 int live_search(struct live_snap *s, const char *query, int n, int k, struct live_hit *out);
+/* The snapshot's base index (its collection statistics describe the library). */
+const struct match_index *live_snap_base(const struct live_snap *s);
 /* Documents in the snapshot (base visible + delta). */
 uint32_t live_snap_docs(const struct live_snap *s);
 

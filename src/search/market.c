@@ -20,6 +20,10 @@
 #define POOL_MIN 200
 /* Achievement candidates grouped into institutions. */
 #define POOL_INST 400
+/* Matched terms found in more than this share of the documents (采用, 研究, 提高 …)
+ * count in the score but are not listed as reasons: they explain nothing. */
+#define COMMON_SHARE 0.05
+#define COMMON_MIN_DOCS 200
 /* Characters of the snippet of a long text field. */
 #define SNIPPET_CHARS 160
 
@@ -312,9 +316,19 @@ struct why {
     int n_terms;             /* their count */
 };
 
-/* Explains candidate c of corpus k for the query text. */
-static void explain(struct db *db, enum market_corpus k, const char *text, const struct cand *c,
-                    struct why *y)
+/* True when the query substring [s, e) of text is a word too common to list. */
+static bool common_term(const struct match_index *base, const char *text, int s, int e)
+{
+    struct match_stats st;
+    match_index_stats(base, &st);
+    /* A small library says little about what is common. */
+    return st.n_docs >= COMMON_MIN_DOCS && match_term_share(base, text + s, e - s) > COMMON_SHARE;
+}
+
+/* Explains candidate c of corpus k for the query text (base: the library's index for
+ * telling common words). */
+static void explain(struct db *db, enum market_corpus k, const struct match_index *base,
+                    const char *text, const struct cand *c, struct why *y)
 {
     memset(y, 0, sizeof(*y));
     struct live_doc d;
@@ -322,6 +336,19 @@ static void explain(struct db *db, enum market_corpus k, const char *text, const
         return;
     match_explain(c->h.ix, text, (int)strlen(text), &c->h.hit, &d.doc, &y->ex);
     live_doc_free(&d);
+    /* Drop the common words from the listed spans (the scores keep them). */
+    for (int f = 0; f < MATCH_N_FIELDS; f++) {
+        int w = 0;
+        for (int i = 0; i < y->ex.n_spans[f]; i++)
+            if (!common_term(base, text, y->ex.spans[f][i].start, y->ex.spans[f][i].end))
+                y->ex.spans[f][w++] = y->ex.spans[f][i];
+        y->ex.n_spans[f] = w;
+    }
+    int w = 0;
+    for (int i = 0; i < y->ex.n_all; i++)
+        if (!common_term(base, text, y->ex.all[i].start, y->ex.all[i].end))
+            y->ex.all[w++] = y->ex.all[i];
+    y->ex.n_all = w;
     y->terms = xcalloc(MATCH_MAX_SPANS, sizeof(*y->terms));
     for (int i = 0; i < y->ex.n_all; i++) {
         const struct match_span *s = &y->ex.all[i];
@@ -520,7 +547,7 @@ static int to_achievements(struct db *db, json_t *dem, const char *text, int k, 
     jw_arr_open(w);
     for (int i = 0; i < n && i < k; i++) {
         struct why y;
-        explain(db, MC_ACH, text, &c[i], &y);
+        explain(db, MC_ACH, live_snap_base(snap), text, &c[i], &y);
         struct market_attrs s;
         ach_attrs(c[i].rec, &q, &s);
         jw_obj_open(w);
@@ -661,7 +688,7 @@ static int to_institutions(struct db *db, json_t *dem, const char *text, int k, 
         for (int a = 0; a < in[j].n && a < 3; a++) {
             const struct cand *ca = &c[in[j].idx[a]];
             struct why y;
-            explain(db, MC_ACH, text, ca, &y);
+            explain(db, MC_ACH, live_snap_base(snap), text, ca, &y);
             jw_obj_open(w);
             jw_kint(w, "id", ca->h.hit.id);
             jw_kstr(w, "title", js(ca->rec, "title"));
@@ -761,7 +788,7 @@ static int to_experts(struct db *db, const struct auth_user *u, json_t *dem, con
     jw_arr_open(w);
     for (int i = 0; i < n && i < k; i++) {
         struct why y;
-        explain(db, MC_EXPERT, text, &c[i], &y);
+        explain(db, MC_EXPERT, live_snap_base(snap), text, &c[i], &y);
         struct market_attrs s;
         expert_attrs(c[i].rec, &q, &s);
         jw_obj_open(w);
@@ -888,7 +915,7 @@ int market_match_achievement(struct db *db, const struct auth_user *u, int64_t i
         jw_arr_open(w);
         for (int i = 0; i < n && i < k; i++) {
             struct why y;
-            explain(db, MC_DEMAND, buf_str(&text), &c[i], &y);
+            explain(db, MC_DEMAND, live_snap_base(snap), buf_str(&text), &c[i], &y);
             struct market_attrs d;
             demand_attrs(c[i].rec, &d);
             jw_obj_open(w);

@@ -517,6 +517,22 @@ uint32_t match_doc_of(const struct match_index *ix, int64_t id)
     return lo < ix->n_docs && ix->ids[lo] == id ? lo : UINT32_MAX;
 }
 
+/* Document share of the one term text makes, or -1 (see match.h). */
+double match_term_share(const struct match_index *ix, const char *text, int n)
+{
+    struct tok_iter it;
+    struct tok_token t, first;
+    int k = 0;
+    tok_init(&it, text, n, TOK_QUERY);
+    while (tok_next(&it, &t))
+        if (k++ == 0)
+            first = t;
+    if (k != 1 || ix->n_docs == 0)
+        return -1;
+    uint32_t tid = dict_find(&ix->d, &first, term_key(&first));
+    return tid == UINT32_MAX ? 0 : (double)ix->df[tid] / ix->n_docs;
+}
+
 /* Discipline label of a document number, or NULL. */
 const char *match_doc_discipline(const struct match_index *ix, uint32_t doc)
 {

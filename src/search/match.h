@@ -149,6 +149,10 @@ int64_t match_doc_id(const struct match_index *ix, uint32_t doc);
 /* The document number of id, or UINT32_MAX when the index does not hold it (binary
  * search when documents were added in ascending id order). */
 uint32_t match_doc_of(const struct match_index *ix, int64_t id);
+/* The share of documents (0..1) holding the single term that text (n bytes) makes in
+ * query mode; -1 when text makes no term or several (for hiding very common words from
+ * explanations). */
+double match_term_share(const struct match_index *ix, const char *text, int n);
 /* The discipline label of document number doc, or NULL. */
 const char *match_doc_discipline(const struct match_index *ix, uint32_t doc);
 

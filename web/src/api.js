@@ -73,13 +73,17 @@ async function toError(res) {
   return new ApiError(res.status, code, message, field)
 }
 
-// Performs one request. opts: {query, body, noRedirect}. Returns the parsed JSON body.
+// Performs one request. opts: {query, body, raw, noRedirect} (raw: bytes or text sent
+// as the body verbatim, e.g. an import file). Returns the parsed JSON body.
 export async function request(method, path, opts = {}) {
   const headers = baseHeaders(method)
   const init = { method, headers, credentials: 'same-origin' }
   if (opts.body !== undefined) {
     headers['Content-Type'] = 'application/json'
     init.body = JSON.stringify(opts.body)
+  } else if (opts.raw !== undefined) {
+    headers['Content-Type'] = 'application/octet-stream'
+    init.body = opts.raw
   }
   let res
   try {
