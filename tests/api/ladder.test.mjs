@@ -159,80 +159,83 @@ describe('yearly records: validation, life cycle, lock, revisions', () => {
     const yp = (y) => `/api/v1/enterprises/${ownUscc}/years${y ? '/' + y : ''}`;
 
     test('an enterprise adds a year as a self-reported draft', async () => {
-        const r = assertOk(await entNanhu.post(yp(), yearData(2024)), 201);
+        // Years before the demo's (2021–2025), so the test owns them.
+        const r = assertOk(await entNanhu.post(yp(), yearData(2018)), 201);
         assert.equal(r.status, 'draft');
         assert.equal(r.source, 'self');
         assert.equal(r.revision, 1);
         assert.equal(r.is_current, true);
         assert.equal(r.employees, 90);
         assert.equal(r.srdi_quality_score, null);
-        assertError(await entNanhu.post(yp(), yearData(2024)), 409, 'year_exists', 'year');
-        for (const y of [2022, 2023]) assertOk(await entNanhu.post(yp(), yearData(y, { employees: 80 + y - 2022 })), 201);
+        assertError(await entNanhu.post(yp(), yearData(2018)), 409, 'year_exists', 'year');
+        for (const y of [2016, 2017]) assertOk(await entNanhu.post(yp(), yearData(y, { employees: 80 + y - 2016 })), 201);
         const list = assertOk(await entNanhu.get(yp()));
-        assert.deepEqual(list.items.map((i) => i.year), [2024, 2023, 2022]);
+        const mine = list.items.map((i) => i.year).filter((y) => y <= 2018);
+        assert.deepEqual(mine, [2018, 2017, 2016]);
+        assert.ok(list.items.every((i, k) => k === 0 || list.items[k - 1].year > i.year), 'newest first');
     });
 
     test('bad yearly input: 422 naming the field, in the caller\'s language, nothing written', async () => {
-        assertError(await entNanhu.post(yp(), yearData(2021, { employees: -1 })), 422, 'negative', 'employees');
-        assertError(await entNanhu.post(yp(), yearData(2021, { rd_expense_fen: -5 })), 422, 'negative', 'rd_expense_fen');
-        const e = assertError(await entNanhu.post(yp(), yearData(2021, { tech_staff: 91 })), 422, 'exceeds_field', 'tech_staff');
+        assertError(await entNanhu.post(yp(), yearData(2015, { employees: -1 })), 422, 'negative', 'employees');
+        assertError(await entNanhu.post(yp(), yearData(2015, { rd_expense_fen: -5 })), 422, 'negative', 'rd_expense_fen');
+        const e = assertError(await entNanhu.post(yp(), yearData(2015, { tech_staff: 91 })), 422, 'exceeds_field', 'tech_staff');
         assert.match(e.message, CJK);
         assert.match(e.message, /科技人员数.*职工总数/);
-        const en = assertError(await entNanhuEn.post(yp(), yearData(2021, { tech_staff: 91 })), 422, 'exceeds_field', 'tech_staff');
+        const en = assertError(await entNanhuEn.post(yp(), yearData(2015, { tech_staff: 91 })), 422, 'exceeds_field', 'tech_staff');
         assert.match(en.message, /Technology staff cannot exceed Total employees/);
-        assertError(await entNanhu.post(yp(), yearData(2021, { rd_expense_domestic_fen: 2_000_000_01 })), 422, 'exceeds_field', 'rd_expense_domestic_fen');
-        assertError(await entNanhu.post(yp(), yearData(2021, { sales_revenue_fen: '100' })), 422, 'wrong_type', 'sales_revenue_fen');
-        assertError(await entNanhu.post(yp(), yearData(2021, { sales_revenue_fen: 1.5 })), 422, 'wrong_type', 'sales_revenue_fen');
+        assertError(await entNanhu.post(yp(), yearData(2015, { rd_expense_domestic_fen: 2_000_000_01 })), 422, 'exceeds_field', 'rd_expense_domestic_fen');
+        assertError(await entNanhu.post(yp(), yearData(2015, { sales_revenue_fen: '100' })), 422, 'wrong_type', 'sales_revenue_fen');
+        assertError(await entNanhu.post(yp(), yearData(2015, { sales_revenue_fen: 1.5 })), 422, 'wrong_type', 'sales_revenue_fen');
         assertError(await entNanhu.post(yp(), yearData(1980)), 422, 'invalid_year', 'year');
         assertError(await entNanhu.post(yp(), yearData(2999)), 422, 'invalid_year', 'year');
         assertError(await entNanhu.post(yp(), { year: 2021, staff: 3 }), 422, 'unknown_field', 'staff');
         assertError(await entNanhu.post(yp(), { employees: 3 }), 422, 'required', 'year');
-        assertError(await entNanhu.patch(yp(2024), { net_profit_fen: 'x' }), 422, 'wrong_type', 'net_profit_fen');
-        assertError(await entNanhu.get(yp(2021)), 404, 'not_found');
+        assertError(await entNanhu.patch(yp(2018), { net_profit_fen: 'x' }), 422, 'wrong_type', 'net_profit_fen');
+        assertError(await entNanhu.get(yp(2015)), 404, 'not_found');
         // A negative net profit is fine.
-        const ok = assertOk(await entNanhu.patch(yp(2024), { net_profit_fen: -120_000_00 }));
+        const ok = assertOk(await entNanhu.patch(yp(2018), { net_profit_fen: -120_000_00 }));
         assert.equal(ok.net_profit_fen, -120_000_00);
     });
 
     test('submit, verify, lock: the enterprise cannot verify; a verified year is locked for everyone', async () => {
-        const sub = assertOk(await entNanhu.post(`${yp(2024)}/submit`));
+        const sub = assertOk(await entNanhu.post(`${yp(2018)}/submit`));
         assert.equal(sub.status, 'submitted');
-        assertError(await entNanhu.post(`${yp(2024)}/submit`), 409, 'already_submitted');
-        assertError(await entNanhu.post(`${yp(2024)}/verify`), 403, 'forbidden');
-        assertError(await xiuzhou.post(`${yp(2024)}/verify`), 404, 'not_found');
-        const v = assertOk(await nanhu.post(`${yp(2024)}/verify`));
+        assertError(await entNanhu.post(`${yp(2018)}/submit`), 409, 'already_submitted');
+        assertError(await entNanhu.post(`${yp(2018)}/verify`), 403, 'forbidden');
+        assertError(await xiuzhou.post(`${yp(2018)}/verify`), 404, 'not_found');
+        const v = assertOk(await nanhu.post(`${yp(2018)}/verify`));
         assert.equal(v.status, 'verified');
         assert.equal(v.verified_by, 'county_nanhu');
         assert.equal(v.source, 'self', 'verification keeps the source of the data');
         for (const c of [entNanhu, nanhu]) {
-            const e = assertError(await c.patch(yp(2024), { employees: 95 }), 409, 'locked');
+            const e = assertError(await c.patch(yp(2018), { employees: 95 }), 409, 'locked');
             assert.match(e.message, /核验/);
             assert.match(e.message, /county_nanhu/);
         }
-        assertError(await entNanhu.post(`${yp(2024)}/submit`), 409, 'locked');
-        assertError(await nanhu.post(`${yp(2024)}/verify`), 409, 'already_verified');
-        const en = assertError(await entNanhuEn.patch(yp(2024), { employees: 95 }), 409, 'locked');
+        assertError(await entNanhu.post(`${yp(2018)}/submit`), 409, 'locked');
+        assertError(await nanhu.post(`${yp(2018)}/verify`), 409, 'already_verified');
+        const en = assertError(await entNanhuEn.patch(yp(2018), { employees: 95 }), 409, 'locked');
         assert.match(en.message, /verified/);
-        const still = assertOk(await entNanhu.get(yp(2024)));
+        const still = assertOk(await entNanhu.get(yp(2018)));
         assert.equal(still.employees, 90);
     });
 
     test('an officer changes a verified year by a new verified revision; history keeps both', async () => {
-        assertError(await entNanhu.post(`${yp(2024)}/revisions`, { employees: 95 }), 403, 'forbidden');
-        assertError(await nanhu.post(`${yp(2023)}/revisions`, { employees: 95 }), 409, 'not_locked');
-        assertError(await nanhu.post(`${yp(2024)}/revisions`, { tech_staff: 500 }), 422, 'exceeds_field', 'tech_staff');
-        const rv = assertOk(await nanhu.post(`${yp(2024)}/revisions`, { employees: 95, tech_staff: 10 }), 201);
+        assertError(await entNanhu.post(`${yp(2018)}/revisions`, { employees: 95 }), 403, 'forbidden');
+        assertError(await nanhu.post(`${yp(2017)}/revisions`, { employees: 95 }), 409, 'not_locked');
+        assertError(await nanhu.post(`${yp(2018)}/revisions`, { tech_staff: 500 }), 422, 'exceeds_field', 'tech_staff');
+        const rv = assertOk(await nanhu.post(`${yp(2018)}/revisions`, { employees: 95, tech_staff: 10 }), 201);
         assert.equal(rv.revision, 2);
         assert.equal(rv.status, 'verified');
         assert.equal(rv.source, 'officer');
         assert.equal(rv.employees, 95);
         assert.equal(rv.rd_expense_fen, 2_000_000_00, 'fields not named are carried over');
-        const cur = assertOk(await entNanhu.get(yp(2024)));
+        const cur = assertOk(await entNanhu.get(yp(2018)));
         assert.equal(cur.revision, 2);
-        const h = assertOk(await entNanhu.get(`${yp(2024)}/history`));
+        const h = assertOk(await entNanhu.get(`${yp(2018)}/history`));
         assert.equal(h.total, 2);
         assert.deepEqual(h.items.map((i) => [i.revision, i.is_current, i.employees]), [[2, true, 95], [1, false, 90]]);
-        assertError(await xiuzhou.get(`${yp(2024)}/history`), 404, 'not_found');
+        assertError(await xiuzhou.get(`${yp(2018)}/history`), 404, 'not_found');
         const au = assertOk(await admin.get(`/api/v1/audit?entity=enterprise_year&entity_id=${rv.id}`));
         assert.ok(au.items.some((e) => e.action === 'revise'), 'the revision is audited');
         const au1 = assertOk(await admin.get(`/api/v1/audit?entity=enterprise_year&entity_id=${h.items[1].id}`));
@@ -240,12 +243,12 @@ describe('yearly records: validation, life cycle, lock, revisions', () => {
     });
 
     test('an enterprise editing a submitted year returns it to draft', async () => {
-        assertOk(await entNanhu.post(`${yp(2023)}/submit`));
-        const r = assertOk(await entNanhu.patch(yp(2023), { ip_class2: 9 }));
+        assertOk(await entNanhu.post(`${yp(2017)}/submit`));
+        const r = assertOk(await entNanhu.patch(yp(2017), { ip_class2: 9 }));
         assert.equal(r.status, 'draft');
         assert.equal(r.ip_class2, 9);
-        assertOk(await entNanhu.post(`${yp(2023)}/submit`));
-        const o = assertOk(await nanhu.patch(yp(2023), { ip_class2: 10 }));
+        assertOk(await entNanhu.post(`${yp(2017)}/submit`));
+        const o = assertOk(await nanhu.patch(yp(2017), { ip_class2: 10 }));
         assert.equal(o.status, 'submitted', 'an officer\'s correction keeps the status');
         assert.equal(o.source, 'officer');
     });
@@ -255,9 +258,9 @@ describe('assessments', () => {
     const ap = () => `/api/v1/enterprises/${ownUscc}/assessments`;
 
     test('one rule set: verdict, conditions with status and missing fields, items, gaps', async () => {
-        // 2024 now has 10 of 95 staff in technology; 2023's 8 of 81 fails the 10% test.
-        const r = assertOk(await entNanhu.get(`${ap()}?rule=hnte&year=2023`));
-        assert.equal(r.year, 2023);
+        // 2018 now has 10 of 95 staff in technology; 2017's 8 of 81 fails the 10% test.
+        const r = assertOk(await entNanhu.get(`${ap()}?rule=hnte&year=2017`));
+        assert.equal(r.year, 2017);
         assert.equal(r.items.length, 1);
         const a = r.items[0];
         assert.equal(a.rule, 'hnte-2016');
@@ -275,33 +278,35 @@ describe('assessments', () => {
         assert.match(g.text, /科技人员/);
         assert.ok(g.persons > 0);
         assert.equal(g.text, g.zh);
-        const en = assertOk(await entNanhuEn.get(`${ap()}?rule=hnte&year=2023`));
+        const en = assertOk(await entNanhuEn.get(`${ap()}?rule=hnte&year=2017`));
         const ge = en.items[0].gaps.find((x) => x.condition === 'c4_tech_staff');
         assert.equal(ge.text, ge.en);
         assert.doesNotMatch(ge.text, CJK);
     });
 
     test('a missing field makes a condition unknown and names the field', async () => {
-        // 2022 lacks nothing, but 2021 and 2020 do not exist: growth and 3-year windows shorten;
-        // remove a field from a draft year to see "unknown".
-        assertOk(await entNanhu.patch(`/api/v1/enterprises/${ownUscc}/years/2022`, { employees: null }));
-        const r = assertOk(await entNanhu.get(`${ap()}?rule=tsme-2017&year=2022`));
+        // Remove a field from a draft year to see "unknown" naming it.
+        assertOk(await entNanhu.patch(`/api/v1/enterprises/${ownUscc}/years/2016`, { employees: null }));
+        const r = assertOk(await entNanhu.get(`${ap()}?rule=tsme-2017&year=2016`));
         const a = r.items[0];
         const c2 = a.conditions.find((c) => c.id === 'c2_size');
         assert.equal(c2.status, 'unknown');
         const m = c2.missing.find((x) => x.field === 'employees');
         assert.ok(m, JSON.stringify(c2.missing));
-        assert.equal(m.year, 2022);
+        assert.equal(m.year, 2016);
         assert.equal(m.label, '职工总数');
     });
 
     test('every applicable rule set, years available, and errors', async () => {
         const r = assertOk(await nanhu.get(`${ap()}`));
-        assert.equal(r.year, 2024, 'defaults to the latest year');
-        assert.deepEqual(r.years_available, [2024, 2023, 2022]);
+        assert.equal(r.year, r.years_available[0], 'defaults to the latest year');
+        for (const y of [2018, 2017, 2016]) assert.ok(r.years_available.includes(y));
+        assert.ok(r.year <= 2025);
         const rules = r.items.map((i) => i.rule);
         for (const want of ['tsme-2017', 'hnte-2016', 'innov-sme-2022', 'srdi-2022']) assert.ok(rules.includes(want), `${want} in ${rules}`);
-        assert.ok(!rules.includes('srdi-2026'), 'only the set in force for 2024');
+        assert.ok(!rules.includes('srdi-2026'), `only the set in force for ${r.year}`);
+        const old = assertOk(await nanhu.get(`${ap()}?year=2018`));
+        assert.ok(!old.items.some((i) => i.rule.startsWith('srdi')), 'no srdi set was in force in 2018');
         for (const a of r.items) {
             assert.ok(['pass', 'fail', 'uncertain', 'unknown'].includes(a.verdict));
             assert.ok(Array.isArray(a.conditions) && Array.isArray(a.items) && Array.isArray(a.gaps) && Array.isArray(a.provisional));

@@ -117,7 +117,7 @@ describe('certificates', () => {
         assertError(await entNanhu.post('/api/v1/certifications', { kind: 'sci_leader', issued_on: '2024-04-01' }), 422, 'officer_only_kind', 'kind');
         assertError(await entNanhu.post('/api/v1/certifications', { uscc: firm.uscc, kind: 'tsme', issued_on: '2024-04-01' }), 422, 'invalid_value', 'uscc');
         // An officer records one for the firm: the firm can no longer change or delete it.
-        const off = assertOk(await nanhu.post('/api/v1/certifications', { uscc: ownUscc, kind: 'sci_little_giant', number: '嘉科〔2024〕12号', issued_on: '2024-06-01', level: 'city' }), 201);
+        const off = assertOk(await nanhu.post('/api/v1/certifications', { uscc: ownUscc, kind: 'sci_little_giant', number: '嘉科〔2024〕9001号', issued_on: '2024-06-01', level: 'city' }), 201);
         assert.equal(off.valid_to, null, 'no validity: no expiry');
         assertError(await entNanhu.patch(`/api/v1/certifications/${off.id}`, { note: 'x' }), 409, 'cert_locked');
         assertError(await entNanhu.del(`/api/v1/certifications/${off.id}`), 409, 'cert_locked');

@@ -175,6 +175,7 @@ test('enterprise edits and submits a draft year; the county officer verifies it;
     await unresolved(e.page, 'year form', e.problems)
     await e.sel('year-employees').locator('input').fill('90')
     await e.sel('year-tech_staff').locator('input').fill('120')
+    await e.sel('year-rd_staff').locator('input').fill('5')
     await e.sel('year-save').click()
     // The server's 422 lands under the tech-staff field.
     const err = dialog.locator('.el-form-item__error', { hasText: '科技人员数' })
