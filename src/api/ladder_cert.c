@@ -18,17 +18,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const struct field_spec create_fields[] = {
-    {"uscc", FT_STR, false, 18},        {"kind", FT_STR, true, 32},
-    {"number", FT_STR_NULL, false, 64}, {"issued_on", FT_STR, true, 10},
-    {"valid_to", FT_STR_NULL, false, 10}, {"level", FT_STR_NULL, false, 16},
-    {"issuer", FT_STR_NULL, false, 100}, {"note", FT_STR_NULL, false, 500},
-    {NULL, 0, 0, 0}};
+static const struct field_spec create_fields[] = {{"uscc", FT_STR, false, 18},
+                                                  {"kind", FT_STR, true, 32},
+                                                  {"number", FT_STR_NULL, false, 64},
+                                                  {"issued_on", FT_STR, true, 10},
+                                                  {"valid_to", FT_STR_NULL, false, 10},
+                                                  {"level", FT_STR_NULL, false, 16},
+                                                  {"issuer", FT_STR_NULL, false, 100},
+                                                  {"note", FT_STR_NULL, false, 500},
+                                                  {NULL, 0, 0, 0}};
 static const struct field_spec patch_fields[] = {
-    {"kind", FT_STR, true, 32},          {"number", FT_STR_NULL, false, 64},
-    {"issued_on", FT_STR, true, 10},     {"valid_to", FT_STR_NULL, false, 10},
-    {"level", FT_STR_NULL, false, 16},   {"issuer", FT_STR_NULL, false, 100},
-    {"note", FT_STR_NULL, false, 500},   {NULL, 0, 0, 0}};
+    {"kind", FT_STR, true, 32},        {"number", FT_STR_NULL, false, 64},
+    {"issued_on", FT_STR, true, 10},   {"valid_to", FT_STR_NULL, false, 10},
+    {"level", FT_STR_NULL, false, 16}, {"issuer", FT_STR_NULL, false, 100},
+    {"note", FT_STR_NULL, false, 500}, {NULL, 0, 0, 0}};
 
 /* Kinds only an officer records (local titles the bureau confers). */
 static bool officer_only(const char *kind)
@@ -82,17 +85,17 @@ int api_cert_list(struct http_req *r)
         !api_sort(r, cert_sorts, "-issued_on", &col, &desc))
         return 0;
     int rc = cert_count(db, &r->user.scope, &f, &total);
-    api_reply_rows(r,
-                   rc ? NULL
-                      : cert_list(db, &r->user.scope, &f, NULL, col, desc, size,
-                                  (page - 1) * size),
-                   total, page, size);
+    api_reply_rows(
+        r, rc ? NULL : cert_list(db, &r->user.scope, &f, NULL, col, desc, size, (page - 1) * size),
+        total, page, size);
     return 0;
 }
 
 /* GET /api/v1/certifications/export */
 int api_cert_export(struct http_req *r)
 {
+    /* One (key, 中文, English) triple per line reads better than clang-format's packing. */
+    /* clang-format off */
     static const char *const cols[] = {
         "uscc", "统一社会信用代码", "USCC",
         "org_name", "企业名称", "Enterprise",
@@ -108,6 +111,7 @@ int api_cert_export(struct http_req *r)
         "source", "来源", "Source",
         "valid_json", "当前有效", "Valid today",
         NULL};
+    /* clang-format on */
     struct db *db = api_db(r);
     struct cert_filter f;
     const char *col;
@@ -314,8 +318,8 @@ int api_cert_patch(struct http_req *r)
         goto out;
     }
     merged = json_object();
-    static const char *const keys[] = {"kind",   "number", "issued_on", "valid_to",
-                                       "level",  "issuer", "note",      NULL};
+    static const char *const keys[] = {"kind",  "number", "issued_on", "valid_to",
+                                       "level", "issuer", "note",      NULL};
     for (const char *const *k = keys; *k; k++) {
         json_t *v = json_object_get(patch, *k);
         if (!v)

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+/* See api/ladder_common.h. */
 void ladder_today(char out[11])
 {
     time_t t = (time_t)(time_now() + 8 * 3600);
@@ -18,12 +19,14 @@ void ladder_today(char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* See api/ladder_common.h. */
 bool ladder_date_ok(const char *s)
 {
     int64_t d;
     return s && rules_parse_date(s, &d) == 0;
 }
 
+/* See api/ladder_common.h. */
 void ladder_reply_json(struct http_req *r, int status, json_t *o)
 {
     char *text = json_dumps(o, JSON_COMPACT | JSON_ENCODE_ANY);
@@ -34,6 +37,7 @@ void ladder_reply_json(struct http_req *r, int status, json_t *o)
     http_reply_json(r, status, &out);
 }
 
+/* See api/ladder_common.h. */
 bool ladder_find_ent(struct http_req *r, struct db *db, int64_t *org_id)
 {
     if (r->n_params < 1 || strlen(r->params[0]) != 18) {
@@ -48,6 +52,7 @@ bool ladder_find_ent(struct http_req *r, struct db *db, int64_t *org_id)
     return true;
 }
 
+/* See api/ladder_common.h. */
 bool ladder_year_param(struct http_req *r, int idx, int *year)
 {
     const char *s = idx < r->n_params ? r->params[idx] : NULL;
@@ -59,6 +64,7 @@ bool ladder_year_param(struct http_req *r, int idx, int *year)
     return true;
 }
 
+/* See api/ladder_common.h. */
 bool ladder_is_org_user(const struct http_req *r)
 {
     return r->user.role->scope == SCOPE_ORG;

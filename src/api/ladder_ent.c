@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Field tables as macros, one entry per line. */
+/* clang-format off */
 /* Organisation members editable through the enterprise routes. */
 #define ORG_FIELDS                                                                            \
     {"name", FT_STR, true, 100}, {"region_code", FT_STR, true, 6},                            \
@@ -37,14 +39,15 @@
         {"quality_items", FT_INT_NULL, false, 0},                                             \
         {"rd_institution_level", FT_INT_NULL, false, 0},                                      \
         {"srdi_local_score", FT_NUM_NULL, false, 0}
+/* clang-format on */
 
 static const struct field_spec create_fields[] = {
     {"uscc", FT_STR, true, 18}, ORG_FIELDS, PROFILE_FIELDS, {NULL, 0, 0, 0}};
 static const struct field_spec patch_fields[] = {ORG_FIELDS, PROFILE_FIELDS, {NULL, 0, 0, 0}};
 
 /* Organisation member names (copied from the body into the orgs record). */
-static const char *const org_keys[] = {"name",          "region_code",  "industry_code",
-                                       "chains",        "address",      "contact_name",
+static const char *const org_keys[] = {"name",          "region_code",   "industry_code",
+                                       "chains",        "address",       "contact_name",
                                        "contact_phone", "contact_email", NULL};
 
 /* Reads the list filters; replies 422 and returns false when one is malformed. */
@@ -79,17 +82,17 @@ int api_ent_list(struct http_req *r)
         !api_sort(r, ent_sorts, "name", &col, &desc))
         return 0;
     int rc = ent_count(db, &r->user.scope, &f, &total);
-    api_reply_rows(r,
-                   rc ? NULL
-                      : ent_list(db, &r->user.scope, &f, today, col, desc, size,
-                                 (page - 1) * size),
-                   total, page, size);
+    api_reply_rows(
+        r, rc ? NULL : ent_list(db, &r->user.scope, &f, today, col, desc, size, (page - 1) * size),
+        total, page, size);
     return 0;
 }
 
 /* GET /api/v1/enterprises/export */
 int api_ent_export(struct http_req *r)
 {
+    /* One (key, 中文, English) triple per line reads better than clang-format's packing. */
+    /* clang-format off */
     static const char *const cols[] = {
         "uscc", "统一社会信用代码", "USCC",
         "name", "企业名称", "Name",
@@ -108,6 +111,7 @@ int api_ent_export(struct http_req *r)
         "status", "年度数据状态", "Data status",
         "certs_json", "有效资质", "Valid certificates",
         NULL};
+    /* clang-format on */
     struct db *db = api_db(r);
     struct ent_filter f;
     char today[11];

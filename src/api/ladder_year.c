@@ -17,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 
+/* clang-format off */
 /* The yearly fields (types are checked by ent_year_from_json: integers, one number). */
 #define YEAR_FIELDS                                                                           \
     {"employees", FT_INT_NULL, false, 0}, {"tech_staff", FT_INT_NULL, false, 0},              \
@@ -36,6 +37,7 @@
         {"conversions", FT_INT_NULL, false, 0},                                               \
         {"equity_financing_fen", FT_INT_NULL, false, 0},                                      \
         {"srdi_quality_score", FT_NUM_NULL, false, 0}
+/* clang-format on */
 
 static const struct field_spec create_fields[] = {
     {"year", FT_INT, true, 0}, YEAR_FIELDS, {NULL, 0, 0, 0}};
@@ -195,8 +197,7 @@ out:
 
 /* Resolves {uscc} and {year} to the current row inside the open transaction (when
  * in_tx) or outside; replies 404 and returns false when either is missing. */
-static bool find_row(struct http_req *r, struct db *db, int64_t *org_id,
-                     struct ent_year_row *row)
+static bool find_row(struct http_req *r, struct db *db, int64_t *org_id, struct ent_year_row *row)
 {
     int year;
     if (!ladder_find_ent(r, db, org_id) || !ladder_year_param(r, 1, &year))
@@ -399,8 +400,8 @@ int api_ent_year_revise(struct http_req *r)
     if (!rc)
         rc = ent_year_retire(db, row.id);
     if (!rc)
-        rc = ent_year_insert(db, org_id, &y, row.revision + 1, "verified", "officer",
-                             r->user.id, &id);
+        rc = ent_year_insert(db, org_id, &y, row.revision + 1, "verified", "officer", r->user.id,
+                             &id);
     if (!rc)
         rc = snapshot(db, id, &after);
     if (!rc) {

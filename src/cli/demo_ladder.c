@@ -17,6 +17,7 @@
  * written with cached prepared statements; the audit log gets one summary entry.
  */
 #include "cli/demo.h"
+#include "core/log.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "domain/demo_gen.h"
@@ -234,8 +235,8 @@ static int put_cert(struct gen *g, int64_t org_id, const char *kind, const char 
                              "INSERT INTO certifications(org_id, kind, number, issued_on, "
                              "valid_to, level, issuer, source, created_at, updated_at) "
                              "VALUES(?, ?, ?, ?, nullif(?, ''), ?, ?, ?, ?, ?)",
-                             "isssssssii", org_id, kind, number, issued, to, level, issuer,
-                             source, g->now, g->now));
+                             "isssssssii", org_id, kind, number, issued, to, level, issuer, source,
+                             g->now, g->now));
     g->n_certs += !rc;
     return rc;
 }
@@ -246,13 +247,13 @@ static int put_cert(struct gen *g, int64_t org_id, const char *kind, const char 
 struct firm {
     enum firm_class cls;
     int reg_year, reg_month, reg_day;
-    int first, last;        /* data years */
-    double revenue_wan;     /* first data year's sales revenue, 万元 */
+    int first, last;    /* data years */
+    double revenue_wan; /* first data year's sales revenue, 万元 */
     double growth, tech, rd, hightech;
-    int near_kind;          /* FC_NEAR: 0 tech staff, 1 R&D ratio, 2 high-tech revenue */
-    bool sloppy;            /* leaves fields out */
-    bool srdi;              /* holds 专精特新 */
-    int trade;              /* index into trades */
+    int near_kind; /* FC_NEAR: 0 tech staff, 1 R&D ratio, 2 high-tech revenue */
+    bool sloppy;   /* leaves fields out */
+    bool srdi;     /* holds 专精特新 */
+    int trade;     /* index into trades */
 };
 
 /* The R&D ratio HNTE requires for a latest-year sales revenue (分). */
@@ -405,11 +406,10 @@ static int gen_years(struct gen *g, const struct firm *f, struct yrow *ys)
             if (rules_fields[k].unit == RULES_U_FEN)
                 y->v[k] = round_k(y->v[k]);
         if (f->sloppy) {
-            static const int optional[] = {RULES_F_RD_EXPENSE_DOMESTIC, RULES_F_COST_EXPENSE_TOTAL,
-                                           RULES_F_IP_CLASS1_SELF,      RULES_F_IP_CLASS1_HIGH,
-                                           RULES_F_TOTAL_INCOME,        RULES_F_HIGHTECH_REVENUE,
-                                           RULES_F_CONVERSIONS,         RULES_F_RD_STAFF,
-                                           RULES_F_RD_EXPENSE};
+            static const int optional[] = {
+                RULES_F_RD_EXPENSE_DOMESTIC, RULES_F_COST_EXPENSE_TOTAL, RULES_F_IP_CLASS1_SELF,
+                RULES_F_IP_CLASS1_HIGH,      RULES_F_TOTAL_INCOME,       RULES_F_HIGHTECH_REVENUE,
+                RULES_F_CONVERSIONS,         RULES_F_RD_STAFF,           RULES_F_RD_EXPENSE};
             for (size_t k = 0; k < sizeof(optional) / sizeof(optional[0]); k++)
                 if (chance(g, 0.3))
                     y->present &= ~(1u << optional[k]);
@@ -519,8 +519,8 @@ static int gen_certs(struct gen *g, int64_t org_id, const struct firm *f, const 
         int y = irange(g, 2022, LAST_YEAR);
         snprintf(num, sizeof(num), "%s科〔%04d〕%d号", city_abbr(city), y, ++g->local_serial);
         ymd(day, y, irange(g, 3, 11), irange(g, 1, 28));
-        rc = put_cert(g, org_id, "sci_little_giant", num, day, 0, "city", "市科学技术局",
-                      "officer");
+        rc =
+            put_cert(g, org_id, "sci_little_giant", num, day, 0, "city", "市科学技术局", "officer");
     }
     if (!rc && f->cls == FC_LEADER && chance(g, 0.3)) {
         int y = irange(g, 2023, LAST_YEAR);
@@ -553,8 +553,8 @@ static int gen_firm(struct gen *g, int64_t org_id, const char *county, const cha
     if (vague)
         for (int i = 0; i < 9; i++)
             b[i] = -1;
-    const char *field = innovative || (f->cls == FC_SME && chance(g, 0.6)) ? trades[f->trade].field
-                                                                          : NULL;
+    const char *field =
+        innovative || (f->cls == FC_SME && chance(g, 0.6)) ? trades[f->trade].field : NULL;
     int64_t niche = -1;
     char extra[256] = "{}";
     if (f->srdi) {
@@ -566,8 +566,8 @@ static int gen_firm(struct gen *g, int64_t org_id, const char *county, const cha
                  "\"rd_institution_level\":%d}",
                  irange(g, 0, 2), irange(g, 1, 3), irange(g, 1, 4), irange(g, 1, 3));
     }
-    int rc = put_profile(g, org_id, f->sloppy && chance(g, 0.4) ? NULL : reg, field, b, niche,
-                         extra);
+    int rc =
+        put_profile(g, org_id, f->sloppy && chance(g, 0.4) ? NULL : reg, field, b, niche, extra);
     struct yrow ys[8];
     int n = rc ? 0 : gen_years(g, f, ys);
     for (int i = 0; !rc && i < n; i++)
@@ -622,8 +622,8 @@ static int gen_anchor_nanhu(struct gen *g, int64_t org_id)
                                           {"2024-05-16", "202433040200012"},
                                           {"2025-05-20", "202533040200013"}};
     for (int i = 0; !rc && i < 3; i++)
-        rc = put_cert(g, org_id, "tsme", tsme[i][1], tsme[i][0], 1, "national",
-                      "浙江省科学技术厅", i ? "self" : "import");
+        rc = put_cert(g, org_id, "tsme", tsme[i][1], tsme[i][0], 1, "national", "浙江省科学技术厅",
+                      i ? "self" : "import");
     g->n_firms += !rc;
     return rc;
 }
@@ -644,17 +644,17 @@ static void county_short(const char *name, char *out, size_t cap)
 }
 
 /* Creates NEW_PER_COUNTY enterprise organisations in county and generates each. */
-static int gen_county(struct gen *g, const char *city, const char *city_short,
-                      const char *county, const char *county_name)
+static int gen_county(struct gen *g, const char *city, const char *city_short, const char *county,
+                      const char *county_name)
 {
     char short_[64], name[256], uscc[19];
     county_short(county_name, short_, sizeof(short_));
     /* Chain codes offered in this county (丽水: per county; elsewhere city-wide). */
     char chains[32][33];
     int n_chains = 0;
-    struct db_stmt *st = db_query(g->db,
-                                  "SELECT code FROM chains WHERE region_code IN (?, ?) ORDER BY id",
-                                  "ss", city, county);
+    struct db_stmt *st =
+        db_query(g->db, "SELECT code FROM chains WHERE region_code IN (?, ?) ORDER BY id", "ss",
+                 city, county);
     while (st && n_chains < 32 && db_step(st) == DB_ROW)
         snprintf(chains[n_chains++], 33, "%s", db_col_text(st, 0));
     if (st)
@@ -664,13 +664,13 @@ static int gen_county(struct gen *g, const char *city, const char *city_short,
         struct firm f;
         draw_firm(g, &f, -1);
         const char *word = demo_industry_word(&g->rng, trades[f.trade].section);
-        if (demo_org_name(&g->rng, "enterprise", city_short, chance(g, 0.7) ? short_ : NULL,
-                          word, name, sizeof(name)))
+        if (demo_org_name(&g->rng, "enterprise", city_short, chance(g, 0.7) ? short_ : NULL, word,
+                          name, sizeof(name)))
             return KC_ERR_INVALID;
         demo_uscc(&g->rng, county, uscc);
-        json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "enterprise", "name", name,
-                              "uscc", uscc, "region_code", county, "industry_code",
-                              trades[f.trade].division);
+        json_t *o =
+            json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "enterprise", "name", name, "uscc", uscc,
+                      "region_code", county, "industry_code", trades[f.trade].division);
         json_t *ch = json_array();
         if (n_chains && trades[f.trade].section == 'C' && chance(g, 0.7))
             json_array_append_new(ch, json_string(chains[irange(g, 0, n_chains - 1)]));
@@ -688,6 +688,7 @@ static int gen_county(struct gen *g, const char *city, const char *city_short,
     return rc;
 }
 
+/* See cli/demo.h. */
 int demo_ladder(struct db *db)
 {
     static struct gen g; /* large counters; one demo load at a time */
@@ -730,8 +731,8 @@ int demo_ladder(struct db *db)
     for (size_t c = 0; !rc && c < sizeof(cities) / sizeof(cities[0]); c++) {
         char codes[32][7], names[32][64];
         int nc = 0;
-        st = db_query(db, "SELECT code, name FROM regions WHERE parent_code = ? ORDER BY code",
-                      "s", cities[c][0]);
+        st = db_query(db, "SELECT code, name FROM regions WHERE parent_code = ? ORDER BY code", "s",
+                      cities[c][0]);
         while (st && nc < 32 && db_step(st) == DB_ROW) {
             snprintf(codes[nc], 7, "%s", db_col_text(st, 0));
             snprintf(names[nc], 64, "%s", db_col_text(st, 1));
@@ -745,13 +746,21 @@ int demo_ladder(struct db *db)
 
     /* 3. One audit entry summarising what was loaded. */
     if (!rc) {
-        json_t *diff = json_pack("{s:{s:n,s:I},s:{s:n,s:I},s:{s:n,s:I}}", "enterprises",
-                                 "before", "after", (json_int_t)g.n_firms, "enterprise_years",
-                                 "before", "after", (json_int_t)g.n_years, "certifications",
-                                 "before", "after", (json_int_t)g.n_certs);
+        json_t *diff = json_pack("{s:{s:n,s:I},s:{s:n,s:I},s:{s:n,s:I}}", "enterprises", "before",
+                                 "after", (json_int_t)g.n_firms, "enterprise_years", "before",
+                                 "after", (json_int_t)g.n_years, "certifications", "before",
+                                 "after", (json_int_t)g.n_certs);
         struct audit_ctx ctx = {0, "demo", "-"};
         rc = audit_write_diff(db, &ctx, "create", "enterprise", 0, diff);
         json_decref(diff);
+    }
+    if (!rc) {
+        char firms[24], years[24], certs[24];
+        snprintf(firms, sizeof(firms), "%ld", g.n_firms);
+        snprintf(years, sizeof(years), "%ld", g.n_years);
+        snprintf(certs, sizeof(certs), "%ld", g.n_certs);
+        log_msg(LOG_INFO, "demo enterprises loaded", "enterprises", firms, "years", years,
+                "certifications", certs, (char *)NULL);
     }
     return rc;
 }

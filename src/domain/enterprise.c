@@ -9,19 +9,23 @@
 #define MONEY_LIMIT 1000000000000000LL /* 10^15 分, the rule engine's bound */
 #define COUNT_LIMIT 1000000000LL       /* 10^9 */
 
-const char *const ent_profile_bools[] = {
-    "national_award_top3_5y",    "provincial_award_top3_3y", "sci_award_3y",
-    "provincial_rd_institution", "led_standard_5y",          "no_major_incident",
-    "not_on_abnormal_list",      "not_restricted_industry",  "strategic_emerging_industry",
-    NULL};
+const char *const ent_profile_bools[] = {"national_award_top3_5y",
+                                         "provincial_award_top3_3y",
+                                         "sci_award_3y",
+                                         "provincial_rd_institution",
+                                         "led_standard_5y",
+                                         "no_major_incident",
+                                         "not_on_abnormal_list",
+                                         "not_restricted_industry",
+                                         "strategic_emerging_industry",
+                                         NULL};
 
-const char *const ent_hightech_fields[] = {
-    "电子信息", "生物与新医药", "航空航天",   "新材料", "高技术服务", "新能源与节能",
-    "资源与环境", "先进制造与自动化", NULL};
+const char *const ent_hightech_fields[] = {"电子信息",   "生物与新医药",     "航空航天",
+                                           "新材料",     "高技术服务",       "新能源与节能",
+                                           "资源与环境", "先进制造与自动化", NULL};
 
 /* Sets *p and returns false. */
-static bool problem(struct ent_problem *p, const char *field, const char *code,
-                    const char *other)
+static bool problem(struct ent_problem *p, const char *field, const char *code, const char *other)
 {
     p->field = field;
     p->code = code;
@@ -29,6 +33,7 @@ static bool problem(struct ent_problem *p, const char *field, const char *code,
     return false;
 }
 
+/* See domain/enterprise.h. */
 const char *ent_year_column(int f)
 {
     return f == RULES_F_SRDI_QUALITY_SCORE ? "srdi_quality_score_x100" : rules_fields[f].name;
@@ -48,6 +53,7 @@ static bool x100_of(json_t *v, int64_t lo, int64_t hi, int64_t *out)
     return true;
 }
 
+/* See domain/enterprise.h. */
 bool ent_year_from_json(json_t *o, struct rules_year *y, struct ent_problem *p)
 {
     for (int f = 0; f < RULES_N_STORED_YEARLY; f++) {
@@ -81,6 +87,7 @@ bool ent_year_from_json(json_t *o, struct rules_year *y, struct ent_problem *p)
     return true;
 }
 
+/* See domain/enterprise.h. */
 bool ent_year_check(const struct rules_year *y, struct ent_problem *p)
 {
     /* Every (part, whole) pair, direct or through a missing middle field (rd_staff ≤
@@ -102,6 +109,7 @@ bool ent_year_check(const struct rules_year *y, struct ent_problem *p)
     return true;
 }
 
+/* See domain/enterprise.h. */
 void ent_year_to_json(const struct rules_year *y, json_t *o)
 {
     for (int f = 0; f < RULES_N_STORED_YEARLY; f++) {
@@ -117,6 +125,7 @@ void ent_year_to_json(const struct rules_year *y, json_t *o)
     }
 }
 
+/* See domain/enterprise.h. */
 bool ent_hightech_field_ok(const char *s)
 {
     for (const char *const *h = ent_hightech_fields; *h; h++)
@@ -125,6 +134,7 @@ bool ent_hightech_field_ok(const char *s)
     return false;
 }
 
+/* See domain/enterprise.h. */
 bool ent_extension_ok(int f, json_t *v, struct ent_problem *p)
 {
     const struct rules_field_info *fi = &rules_fields[f];
@@ -146,8 +156,7 @@ bool ent_extension_ok(int f, json_t *v, struct ent_problem *p)
     }
     case RULES_F_SRDI_LOCAL_SCORE:
         if (!x100_of(v, 0, 100000, &x))
-            return problem(p, fi->name, json_is_number(v) ? "out_of_range" : "wrong_type",
-                           NULL);
+            return problem(p, fi->name, json_is_number(v) ? "out_of_range" : "wrong_type", NULL);
         return true;
     default:
         if (!json_is_boolean(v))
@@ -156,12 +165,12 @@ bool ent_extension_ok(int f, json_t *v, struct ent_problem *p)
     }
 }
 
+/* See domain/enterprise.h. */
 bool ent_hnte_number_ok(const char *n)
 {
     /* GB/T 2260 province-level codes. */
-    static const int provinces[] = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36,
-                                    37, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62,
-                                    63, 64, 65};
+    static const int provinces[] = {11, 12, 13, 14, 15, 21, 22, 23, 31, 32, 33, 34, 35, 36, 37, 41,
+                                    42, 43, 44, 45, 46, 50, 51, 52, 53, 54, 61, 62, 63, 64, 65};
     if (!n || strlen(n) != 14 || n[0] != 'G' || n[1] != 'R')
         return false;
     for (int i = 2; i < 14; i++)
@@ -177,6 +186,7 @@ bool ent_hnte_number_ok(const char *n)
     return false;
 }
 
+/* See domain/enterprise.h. */
 void ent_format_days(int64_t z, char out[11])
 {
     z += 719468;
@@ -192,6 +202,7 @@ void ent_format_days(int64_t z, char out[11])
     snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), m % 100, d % 100);
 }
 
+/* See domain/enterprise.h. */
 int ent_valid_to(const char *issued, int years, char out[11])
 {
     int64_t days;

@@ -12,20 +12,20 @@
 
 /* The stored yearly columns in enum rules_field order (test_enterprise checks the order
  * against ent_year_column). */
-#define YEAR_COLS                                                                             \
-    "employees, tech_staff, rd_staff, sales_revenue_fen, main_business_revenue_fen, "        \
-    "operating_revenue_fen, total_income_fen, hightech_revenue_fen, rd_expense_fen, "        \
-    "rd_expense_domestic_fen, cost_expense_total_fen, total_assets_fen, "                    \
-    "total_liabilities_fen, net_profit_fen, ip_class1, ip_class1_self_developed, "           \
-    "ip_class1_high_value, ip_class2, conversions, equity_financing_fen, "                   \
+#define YEAR_COLS                                                                                  \
+    "employees, tech_staff, rd_staff, sales_revenue_fen, main_business_revenue_fen, "              \
+    "operating_revenue_fen, total_income_fen, hightech_revenue_fen, rd_expense_fen, "              \
+    "rd_expense_domestic_fen, cost_expense_total_fen, total_assets_fen, "                          \
+    "total_liabilities_fen, net_profit_fen, ip_class1, ip_class1_self_developed, "                 \
+    "ip_class1_high_value, ip_class2, conversions, equity_financing_fen, "                         \
     "srdi_quality_score_x100"
 
 /* A 0/1/NULL column as a JSON boolean or null (written raw through a *_json name). */
-#define JBOOL(col, name)                                                                      \
+#define JBOOL(col, name)                                                                           \
     "CASE " col " WHEN 1 THEN 'true' WHEN 0 THEN 'false' ELSE 'null' END AS " name "_json"
 
 /* A ×100 integer column as a number: an integer when whole. */
-#define X100(col, name)                                                                       \
+#define X100(col, name)                                                                            \
     "CASE WHEN " col " % 100 = 0 THEN " col " / 100 ELSE " col " / 100.0 END AS " name
 
 /* Today as YYYY-MM-DD (UTC+8: the platform's users are in China). */
@@ -82,20 +82,21 @@ static void read_extra(struct rules_record *r, const char *text)
     json_decref(o);
 }
 
+/* See store/enterprise.h. */
 int ent_record_load_into(struct db *db, int64_t org_id, int year, struct ent_record *b)
 {
     memset(b, 0, sizeof(*b));
     struct rules_record *r = &b->rec;
     r->years = b->years;
-    struct db_stmt *st = db_query(
-        db,
-        "SELECT o.uscc, o.name, o.region_code, o.industry_code, e.registered_on, "
-        "e.hightech_field, e.national_award_top3_5y, e.provincial_award_top3_3y, "
-        "e.sci_award_3y, e.provincial_rd_institution, e.led_standard_5y, "
-        "e.no_major_incident, e.not_on_abnormal_list, e.not_restricted_industry, "
-        "e.strategic_emerging_industry, e.niche_years_x100, e.extra_json "
-        "FROM orgs o LEFT JOIN enterprises e ON e.org_id = o.id WHERE o.id = ?",
-        "i", org_id);
+    struct db_stmt *st =
+        db_query(db,
+                 "SELECT o.uscc, o.name, o.region_code, o.industry_code, e.registered_on, "
+                 "e.hightech_field, e.national_award_top3_5y, e.provincial_award_top3_3y, "
+                 "e.sci_award_3y, e.provincial_rd_institution, e.led_standard_5y, "
+                 "e.no_major_incident, e.not_on_abnormal_list, e.not_restricted_industry, "
+                 "e.strategic_emerging_industry, e.niche_years_x100, e.extra_json "
+                 "FROM orgs o LEFT JOIN enterprises e ON e.org_id = o.id WHERE o.id = ?",
+                 "i", org_id);
     if (!st)
         return KC_ERR_DB;
     int rc = db_step(st);
@@ -111,9 +112,9 @@ int ent_record_load_into(struct db *db, int64_t org_id, int year, struct ent_rec
     r->uscc = b->uscc;
     r->name = b->name;
     const char *rc_ = b->region_code;
-    id_set(r, RULES_F_MAINLAND,
-           !(strncmp(rc_, "71", 2) == 0 || strncmp(rc_, "81", 2) == 0 ||
-             strncmp(rc_, "82", 2) == 0));
+    id_set(
+        r, RULES_F_MAINLAND,
+        !(strncmp(rc_, "71", 2) == 0 || strncmp(rc_, "81", 2) == 0 || strncmp(rc_, "82", 2) == 0));
     int64_t days;
     const char *reg = db_col_text(st, 4);
     if (reg && rules_parse_date(reg, &days) == 0)
@@ -181,6 +182,7 @@ int ent_record_load_into(struct db *db, int64_t org_id, int year, struct ent_rec
     return 0;
 }
 
+/* See store/enterprise.h. */
 int ent_record_load(struct db *db, int64_t org_id, int year, struct rules_record *out)
 {
     static _Thread_local struct ent_record buf;
@@ -192,6 +194,7 @@ int ent_record_load(struct db *db, int64_t org_id, int year, struct rules_record
 
 /* ---------------------------------------------------------------- enterprises */
 
+/* See store/enterprise.h. */
 int ent_find(struct db *db, const struct scope *sc, const char *uscc, int64_t *org_id)
 {
     int64_t id = 0;
@@ -209,15 +212,9 @@ int ent_find(struct db *db, const struct scope *sc, const char *uscc, int64_t *o
     return 0;
 }
 
-int ent_get(struct db *db, int64_t org_id, const char *today, json_t **out)
-{
-    char day[11];
-    if (!today) {
-        today_cn(day);
-        today = day;
-    }
-    struct db_stmt *st = db_query(
-        db,
+/* The profile query of ent_get (the two ? are today, the third the org id). */
+/* clang-format off */
+static const char ent_get_sql[] =
         "SELECT o.id AS org_id, o.uscc, o.name, o.region_code, r.name AS region_name, "
         "o.industry_code, i.name AS industry_name, o.chains AS chains_json, o.address, "
         "o.contact_name, o.contact_phone, o.contact_email, e.registered_on, "
@@ -242,8 +239,18 @@ int ent_get(struct db *db, int64_t org_id, const char *today, json_t **out)
         "o.created_at, coalesce(e.updated_at, o.updated_at) AS updated_at "
         "FROM orgs o LEFT JOIN enterprises e ON e.org_id = o.id "
         "LEFT JOIN regions r ON r.code = o.region_code "
-        "LEFT JOIN industries i ON i.code = o.industry_code WHERE o.id = ?",
-        "ssi", today, today, org_id);
+        "LEFT JOIN industries i ON i.code = o.industry_code WHERE o.id = ?";
+/* clang-format on */
+
+/* See store/enterprise.h. */
+int ent_get(struct db *db, int64_t org_id, const char *today, json_t **out)
+{
+    char day[11];
+    if (!today) {
+        today_cn(day);
+        today = day;
+    }
+    struct db_stmt *st = db_query(db, ent_get_sql, "ssi", today, today, org_id);
     if (!st)
         return KC_ERR_DB;
     int rc = db_step(st);
@@ -266,10 +273,18 @@ int ent_get(struct db *db, int64_t org_id, const char *today, json_t **out)
     return 0;
 }
 
-const char *const ent_sorts[] = {"id",          "name",           "uscc",
-                                 "region_code", "industry_code",  "registered_on",
-                                 "latest_year", "employees",      "tech_staff",
-                                 "sales_revenue_fen", "rd_expense_fen", NULL};
+const char *const ent_sorts[] = {"id",
+                                 "name",
+                                 "uscc",
+                                 "region_code",
+                                 "industry_code",
+                                 "registered_on",
+                                 "latest_year",
+                                 "employees",
+                                 "tech_staff",
+                                 "sales_revenue_fen",
+                                 "rd_expense_fen",
+                                 NULL};
 
 /* Appends the WHERE conditions on orgs o for scope and filters. */
 static void ent_where(struct buf *sql, struct db_args *a, const struct scope *sc,
@@ -314,6 +329,7 @@ static void ent_where(struct buf *sql, struct db_args *a, const struct scope *sc
     }
 }
 
+/* See store/enterprise.h. */
 struct db_stmt *ent_list(struct db *db, const struct scope *sc, const struct ent_filter *f,
                          const char *today, const char *sort_col, bool desc, int64_t limit,
                          int64_t offset)
@@ -325,22 +341,21 @@ struct db_stmt *ent_list(struct db *db, const struct scope *sc, const struct ent
     }
     struct buf sql = {0};
     struct db_args a = {0};
-    buf_puts(&sql,
-             "SELECT * FROM (SELECT o.id, o.uscc, o.name, o.region_code, "
-             "r.name AS region_name, o.industry_code, i.name AS industry_name, "
-             "o.chains AS chains_json, e.registered_on, e.hightech_field, "
-             "y.year AS latest_year, y.employees, y.tech_staff, y.sales_revenue_fen, "
-             "y.rd_expense_fen, y.status, "
-             "(SELECT json_group_array(kind) FROM (SELECT DISTINCT c.kind, k.sort FROM "
-             "certifications c JOIN cert_kinds k ON k.code = c.kind WHERE c.org_id = o.id "
-             "AND c.issued_on <= ? AND (c.valid_to IS NULL OR c.valid_to >= ?) "
-             "ORDER BY k.sort)) AS certs_json "
-             "FROM orgs o LEFT JOIN enterprises e ON e.org_id = o.id "
-             "LEFT JOIN regions r ON r.code = o.region_code "
-             "LEFT JOIN industries i ON i.code = o.industry_code "
-             "LEFT JOIN enterprise_years y ON y.org_id = o.id AND y.is_current = 1 AND "
-             "y.year = (SELECT max(y2.year) FROM enterprise_years y2 WHERE "
-             "y2.org_id = o.id AND y2.is_current = 1) ");
+    buf_puts(&sql, "SELECT * FROM (SELECT o.id, o.uscc, o.name, o.region_code, "
+                   "r.name AS region_name, o.industry_code, i.name AS industry_name, "
+                   "o.chains AS chains_json, e.registered_on, e.hightech_field, "
+                   "y.year AS latest_year, y.employees, y.tech_staff, y.sales_revenue_fen, "
+                   "y.rd_expense_fen, y.status, "
+                   "(SELECT json_group_array(kind) FROM (SELECT DISTINCT c.kind, k.sort FROM "
+                   "certifications c JOIN cert_kinds k ON k.code = c.kind WHERE c.org_id = o.id "
+                   "AND c.issued_on <= ? AND (c.valid_to IS NULL OR c.valid_to >= ?) "
+                   "ORDER BY k.sort)) AS certs_json "
+                   "FROM orgs o LEFT JOIN enterprises e ON e.org_id = o.id "
+                   "LEFT JOIN regions r ON r.code = o.region_code "
+                   "LEFT JOIN industries i ON i.code = o.industry_code "
+                   "LEFT JOIN enterprise_years y ON y.org_id = o.id AND y.is_current = 1 AND "
+                   "y.year = (SELECT max(y2.year) FROM enterprise_years y2 WHERE "
+                   "y2.org_id = o.id AND y2.is_current = 1) ");
     db_args_text(&a, f->cert_on ? f->cert_on : today);
     db_args_text(&a, f->cert_on ? f->cert_on : today);
     ent_where(&sql, &a, sc, f);
@@ -348,6 +363,7 @@ struct db_stmt *ent_list(struct db *db, const struct scope *sc, const struct ent
     return db_page(db, &sql, &a, "e", sort_col, desc, limit, offset);
 }
 
+/* See store/enterprise.h. */
 int ent_count(struct db *db, const struct scope *sc, const struct ent_filter *f, int64_t *n)
 {
     struct buf sql = {0};
@@ -366,6 +382,7 @@ static int bool_member(json_t *p, const char *k)
     return json_is_null(v) ? 2 : json_is_true(v);
 }
 
+/* See store/enterprise.h. */
 int ent_profile_save(struct db *db, int64_t org_id, json_t *p, int64_t user_id)
 {
     int64_t now = time_now();
@@ -381,8 +398,7 @@ int ent_profile_save(struct db *db, int64_t org_id, json_t *p, int64_t user_id)
         if (!v)
             continue;
         char sql[128];
-        snprintf(sql, sizeof(sql), "UPDATE enterprises SET %s = ? WHERE org_id = ?",
-                 text_cols[i]);
+        snprintf(sql, sizeof(sql), "UPDATE enterprises SET %s = ? WHERE org_id = ?", text_cols[i]);
         rc = db_run(db_query(db, sql, "si", json_string_value(v), org_id));
     }
     for (int i = 0; !rc && ent_profile_bools[i]; i++) {
@@ -399,13 +415,12 @@ int ent_profile_save(struct db *db, int64_t org_id, json_t *p, int64_t user_id)
         if (json_is_number(ny)) {
             double d = json_number_value(ny) * 100.0;
             int64_t x = (int64_t)(d < 0 ? d - 0.5 : d + 0.5);
-            rc = db_run(db_query(db,
-                                 "UPDATE enterprises SET niche_years_x100 = ? WHERE org_id = ?",
+            rc = db_run(db_query(db, "UPDATE enterprises SET niche_years_x100 = ? WHERE org_id = ?",
                                  "ii", x, org_id));
         } else {
-            rc = db_run(db_query(
-                db, "UPDATE enterprises SET niche_years_x100 = NULL WHERE org_id = ?", "i",
-                org_id));
+            rc = db_run(db_query(db,
+                                 "UPDATE enterprises SET niche_years_x100 = NULL WHERE org_id = ?",
+                                 "i", org_id));
         }
     }
     /* Extension fields: merged into extra_json (null removes). */
@@ -442,6 +457,7 @@ int ent_profile_save(struct db *db, int64_t org_id, json_t *p, int64_t user_id)
 /* ---------------------------------------------------------------- yearly records */
 
 /* Columns of a yearly row in the API shape (y = enterprise_years). */
+/* clang-format off */
 #define YEAR_JSON_SELECT                                                                      \
     "SELECT y.id, y.org_id, y.year, y.revision, "                                             \
     "CASE y.is_current WHEN 1 THEN 'true' ELSE 'false' END AS is_current_json, y.status, "   \
@@ -456,14 +472,17 @@ int ent_profile_save(struct db *db, int64_t org_id, json_t *p, int64_t user_id)
     "vu.username AS verified_by, y.created_at, y.updated_at, uu.username AS updated_by "     \
     "FROM enterprise_years y LEFT JOIN users su ON su.id = y.submitted_by "                  \
     "LEFT JOIN users vu ON vu.id = y.verified_by LEFT JOIN users uu ON uu.id = y.updated_by "
+/* clang-format on */
 
+/* See store/enterprise.h. */
 int ent_year_load(struct db *db, int64_t org_id, int year, struct ent_year_row *out)
 {
-    struct db_stmt *st = db_query(db,
-                                  "SELECT id, revision, is_current, status, source, year, " YEAR_COLS
-                                  " FROM enterprise_years WHERE org_id = ? AND year = ? AND "
-                                  "is_current = 1",
-                                  "ii", org_id, (int64_t)year);
+    struct db_stmt *st =
+        db_query(db,
+                 "SELECT id, revision, is_current, status, source, year, " YEAR_COLS
+                 " FROM enterprise_years WHERE org_id = ? AND year = ? AND "
+                 "is_current = 1",
+                 "ii", org_id, (int64_t)year);
     if (!st)
         return KC_ERR_DB;
     int rc = db_step(st);
@@ -488,6 +507,7 @@ int ent_year_load(struct db *db, int64_t org_id, int year, struct ent_year_row *
     return rc == DB_ROW ? 0 : KC_ERR_NOT_FOUND;
 }
 
+/* See store/enterprise.h. */
 int ent_year_json(struct db *db, int64_t id, json_t **out)
 {
     struct db_stmt *st = db_query(db, YEAR_JSON_SELECT "WHERE y.id = ?", "i", id);
@@ -504,6 +524,7 @@ int ent_year_json(struct db *db, int64_t id, json_t **out)
     return 0;
 }
 
+/* See store/enterprise.h. */
 struct db_stmt *ent_year_list(struct db *db, int64_t org_id, int year, bool all_revisions)
 {
     if (all_revisions)
@@ -528,19 +549,20 @@ static int bind_year(struct db_stmt *st, int first, const struct rules_year *y)
     return 0;
 }
 
+/* See store/enterprise.h. */
 int ent_year_insert(struct db *db, int64_t org_id, const struct rules_year *y, int revision,
                     const char *status, const char *source, int64_t user_id, int64_t *id)
 {
     int64_t now = time_now();
     bool verified = strcmp(status, "verified") == 0;
-    struct db_stmt *st = db_query(
-        db,
-        "INSERT INTO enterprise_years(org_id, year, revision, is_current, status, source, "
-        "verified_at, verified_by, created_at, updated_at, updated_by, " YEAR_COLS ") "
-        "VALUES(?, ?, ?, 1, ?, ?, ?, nullif(?, 0), ?, ?, nullif(?, 0), "
-        "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        "iiissniiii", org_id, (int64_t)y->year, (int64_t)revision, status, source,
-        verified ? user_id : 0, now, now, user_id);
+    struct db_stmt *st =
+        db_query(db,
+                 "INSERT INTO enterprise_years(org_id, year, revision, is_current, status, source, "
+                 "verified_at, verified_by, created_at, updated_at, updated_by, " YEAR_COLS ") "
+                 "VALUES(?, ?, ?, 1, ?, ?, ?, nullif(?, 0), ?, ?, nullif(?, 0), "
+                 "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                 "iiissniiii", org_id, (int64_t)y->year, (int64_t)revision, status, source,
+                 verified ? user_id : 0, now, now, user_id);
     if (!st)
         return KC_ERR_DB;
     int rc = verified ? db_bind_int(st, 6, now) : 0;
@@ -556,6 +578,7 @@ int ent_year_insert(struct db *db, int64_t org_id, const struct rules_year *y, i
     return rc;
 }
 
+/* See store/enterprise.h. */
 int ent_year_update(struct db *db, int64_t id, const struct rules_year *y, const char *source,
                     int64_t user_id)
 {
@@ -585,6 +608,7 @@ int ent_year_update(struct db *db, int64_t id, const struct rules_year *y, const
     return db_run(st);
 }
 
+/* See store/enterprise.h. */
 int ent_year_set_status(struct db *db, int64_t id, const char *status, int64_t user_id)
 {
     int64_t now = time_now();
@@ -599,10 +623,12 @@ int ent_year_set_status(struct db *db, int64_t id, const char *status, int64_t u
                                "submitted_at = ?, submitted_by = nullif(?, 0), updated_at = ? "
                                "WHERE id = ?",
                                "iiii", now, user_id, now, id));
-    return db_run(db_query(db, "UPDATE enterprise_years SET status = ?, updated_at = ? WHERE id = ?",
+    return db_run(db_query(db,
+                           "UPDATE enterprise_years SET status = ?, updated_at = ? WHERE id = ?",
                            "sii", status, now, id));
 }
 
+/* See store/enterprise.h. */
 int ent_year_retire(struct db *db, int64_t id)
 {
     return db_run(db_query(db, "UPDATE enterprise_years SET is_current = 0 WHERE id = ?", "i", id));
@@ -610,17 +636,17 @@ int ent_year_retire(struct db *db, int64_t id)
 
 /* ---------------------------------------------------------------- certificates */
 
-const char *const cert_sorts[] = {"id",        "kind",     "number",     "issued_on",
-                                  "valid_to",  "org_name", "region_code", "uscc", NULL};
+const char *const cert_sorts[] = {"id",       "kind",        "number", "issued_on", "valid_to",
+                                  "org_name", "region_code", "uscc",   NULL};
 
 /* The certificate row in the API shape; the two ? are today. */
-#define CERT_SELECT                                                                           \
-    "SELECT c.id, c.org_id, o.uscc, o.name AS org_name, o.region_code, r.name AS "           \
-    "region_name, c.kind, k.name AS kind_name, k.name_en AS kind_name_en, c.number, "        \
-    "c.issued_on, c.valid_to, c.level, c.issuer, c.note, c.source, "                        \
-    "CASE WHEN c.issued_on <= ? AND (c.valid_to IS NULL OR c.valid_to >= ?) THEN 'true' "   \
-    "ELSE 'false' END AS valid_json, c.created_at, c.updated_at "                            \
-    "FROM certifications c JOIN orgs o ON o.id = c.org_id "                                  \
+#define CERT_SELECT                                                                                \
+    "SELECT c.id, c.org_id, o.uscc, o.name AS org_name, o.region_code, r.name AS "                 \
+    "region_name, c.kind, k.name AS kind_name, k.name_en AS kind_name_en, c.number, "              \
+    "c.issued_on, c.valid_to, c.level, c.issuer, c.note, c.source, "                               \
+    "CASE WHEN c.issued_on <= ? AND (c.valid_to IS NULL OR c.valid_to >= ?) THEN 'true' "          \
+    "ELSE 'false' END AS valid_json, c.created_at, c.updated_at "                                  \
+    "FROM certifications c JOIN orgs o ON o.id = c.org_id "                                        \
     "JOIN cert_kinds k ON k.code = c.kind LEFT JOIN regions r ON r.code = o.region_code "
 
 /* Appends the WHERE conditions of a certificate query. */
@@ -664,6 +690,7 @@ static void cert_where(struct buf *sql, struct db_args *a, const struct scope *s
     }
 }
 
+/* See store/enterprise.h. */
 struct db_stmt *cert_list(struct db *db, const struct scope *sc, const struct cert_filter *f,
                           const char *today, const char *sort_col, bool desc, int64_t limit,
                           int64_t offset)
@@ -683,6 +710,7 @@ struct db_stmt *cert_list(struct db *db, const struct scope *sc, const struct ce
     return db_page(db, &sql, &a, "c", sort_col, desc, limit, offset);
 }
 
+/* See store/enterprise.h. */
 int cert_count(struct db *db, const struct scope *sc, const struct cert_filter *f, int64_t *n)
 {
     struct buf sql = {0};
@@ -692,6 +720,7 @@ int cert_count(struct db *db, const struct scope *sc, const struct cert_filter *
     return db_count(db, &sql, &a, n);
 }
 
+/* See store/enterprise.h. */
 int cert_get(struct db *db, const struct scope *sc, int64_t id, const char *today, json_t **out)
 {
     char day[11];
@@ -717,6 +746,7 @@ int cert_get(struct db *db, const struct scope *sc, int64_t id, const char *toda
     return 0;
 }
 
+/* See store/enterprise.h. */
 int cert_kind_get(struct db *db, const char *code, bool *found, int *validity_years)
 {
     struct db_stmt *st =
@@ -730,6 +760,7 @@ int cert_kind_get(struct db *db, const char *code, bool *found, int *validity_ye
     return rc < 0 ? rc : 0;
 }
 
+/* See store/enterprise.h. */
 struct db_stmt *cert_kinds_list(struct db *db)
 {
     return db_prep(db, "SELECT code, name, name_en, stage, validity_years, number_label, "
@@ -743,22 +774,24 @@ static const char *s_(json_t *o, const char *k)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+/* See store/enterprise.h. */
 int cert_insert(struct db *db, int64_t org_id, json_t *c, int64_t user_id, int64_t *id)
 {
     int64_t now = time_now();
-    int rc = db_run(db_query(db,
-                             "INSERT INTO certifications(org_id, kind, number, issued_on, "
-                             "valid_to, level, issuer, note, source, created_at, updated_at, "
-                             "updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))",
-                             "issssssssiii", org_id, s_(c, "kind"), s_(c, "number"),
-                             s_(c, "issued_on"), s_(c, "valid_to"), s_(c, "level"),
-                             s_(c, "issuer"), s_(c, "note"),
-                             s_(c, "source") ? s_(c, "source") : "officer", now, now, user_id));
+    int rc =
+        db_run(db_query(db,
+                        "INSERT INTO certifications(org_id, kind, number, issued_on, "
+                        "valid_to, level, issuer, note, source, created_at, updated_at, "
+                        "updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))",
+                        "issssssssiii", org_id, s_(c, "kind"), s_(c, "number"), s_(c, "issued_on"),
+                        s_(c, "valid_to"), s_(c, "level"), s_(c, "issuer"), s_(c, "note"),
+                        s_(c, "source") ? s_(c, "source") : "officer", now, now, user_id));
     if (!rc)
         *id = db_last_id(db);
     return rc;
 }
 
+/* See store/enterprise.h. */
 int cert_update(struct db *db, int64_t id, json_t *c, int64_t user_id)
 {
     return db_run(db_query(db,
@@ -767,10 +800,10 @@ int cert_update(struct db *db, int64_t id, json_t *c, int64_t user_id)
                            "updated_at = ?, updated_by = nullif(?, 0) WHERE id = ?",
                            "ssssssssiii", s_(c, "kind"), s_(c, "number"), s_(c, "issued_on"),
                            s_(c, "valid_to"), s_(c, "level"), s_(c, "issuer"), s_(c, "note"),
-                           s_(c, "source") ? s_(c, "source") : "officer", time_now(), user_id,
-                           id));
+                           s_(c, "source") ? s_(c, "source") : "officer", time_now(), user_id, id));
 }
 
+/* See store/enterprise.h. */
 int cert_delete(struct db *db, int64_t id)
 {
     return db_run(db_query(db, "DELETE FROM certifications WHERE id = ?", "i", id));

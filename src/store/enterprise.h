@@ -56,7 +56,8 @@ struct ent_record {
  * the next ent_record_load call on the same thread; use ent_record_load_into to keep
  * several. Returns 0, KC_ERR_NOT_FOUND (no such organisation) or KC_ERR_DB.
  */
-int ent_record_load(struct db *db, int64_t org_id, int year, struct rules_record *out) KC_MUST_CHECK;
+int ent_record_load(struct db *db, int64_t org_id, int year,
+                    struct rules_record *out) KC_MUST_CHECK;
 /* The same into caller-owned storage (buf->rec is the record). */
 int ent_record_load_into(struct db *db, int64_t org_id, int year,
                          struct ent_record *buf) KC_MUST_CHECK;
@@ -118,8 +119,7 @@ struct ent_year_row {
 };
 
 /* Loads the current row of (org_id, year). 0, KC_ERR_NOT_FOUND or KC_ERR_DB. */
-int ent_year_load(struct db *db, int64_t org_id, int year,
-                  struct ent_year_row *out) KC_MUST_CHECK;
+int ent_year_load(struct db *db, int64_t org_id, int year, struct ent_year_row *out) KC_MUST_CHECK;
 /* The API object of yearly row id (every column: year, revision, is_current, status,
  * source, the fields, submitted/verified at and by username, created/updated at). */
 int ent_year_json(struct db *db, int64_t id, json_t **out) KC_MUST_CHECK;

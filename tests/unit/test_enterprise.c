@@ -41,15 +41,15 @@ static void test_hnte_number(void **state)
     assert_true(ent_hnte_number_ok("GR202432999999"));
     assert_false(ent_hnte_number_ok(NULL));
     assert_false(ent_hnte_number_ok(""));
-    assert_false(ent_hnte_number_ok("gr202333001234"));    /* lower case */
-    assert_false(ent_hnte_number_ok("GR20233300123"));     /* 13 characters */
-    assert_false(ent_hnte_number_ok("GR2023330012345"));   /* 15 characters */
-    assert_false(ent_hnte_number_ok("GR200733001234"));    /* before the 2008 rules */
-    assert_false(ent_hnte_number_ok("GR202399001234"));    /* 99 is no province */
-    assert_false(ent_hnte_number_ok("GR202310001234"));    /* 10 is no province */
-    assert_false(ent_hnte_number_ok("GR20233300123A"));    /* a letter */
-    assert_false(ent_hnte_number_ok("GF202333001234"));    /* not GR */
-    assert_false(ent_hnte_number_ok("GR2023-3001234"));    /* punctuation */
+    assert_false(ent_hnte_number_ok("gr202333001234"));  /* lower case */
+    assert_false(ent_hnte_number_ok("GR20233300123"));   /* 13 characters */
+    assert_false(ent_hnte_number_ok("GR2023330012345")); /* 15 characters */
+    assert_false(ent_hnte_number_ok("GR200733001234"));  /* before the 2008 rules */
+    assert_false(ent_hnte_number_ok("GR202399001234"));  /* 99 is no province */
+    assert_false(ent_hnte_number_ok("GR202310001234"));  /* 10 is no province */
+    assert_false(ent_hnte_number_ok("GR20233300123A"));  /* a letter */
+    assert_false(ent_hnte_number_ok("GF202333001234"));  /* not GR */
+    assert_false(ent_hnte_number_ok("GR2023-3001234"));  /* punctuation */
 }
 
 /* valid_to = issued + N years − 1 day, including month ends and 29 February. */
@@ -217,9 +217,9 @@ static int setup_db(void **state)
     snprintf(f->path, sizeof f->path, "%s/kc.db", f->dir);
     if (db_open(f->path, &f->db) != 0 || migrate_run(f->db, NULL) != 0)
         return -1;
-    json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "enterprise", "name",
-                          "嘉兴示例科技有限公司", "uscc", "91330100704313080Y", "region_code",
-                          "330402", "industry_code", "C36");
+    json_t *o =
+        json_pack("{s:s,s:s,s:s,s:s,s:s}", "kind", "enterprise", "name", "嘉兴示例科技有限公司",
+                  "uscc", "91330100704313080Y", "region_code", "330402", "industry_code", "C36");
     int rc = org_insert(f->db, o, &f->org_id);
     json_decref(o);
     if (rc)
@@ -396,6 +396,7 @@ static void test_year_columns(void **state)
     assert_string_equal(again.status, "verified");
 }
 
+/* Runs the tests. */
 int main(void)
 {
     const struct CMUnitTest tests[] = {
