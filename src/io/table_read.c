@@ -57,6 +57,7 @@ struct table_reader {
     char *fields[TABLE_MAX_COLS];        /* the current CSV row */
     unsigned char types[TABLE_MAX_COLS]; /* XLSX_STRING or XLSX_EMPTY per field */
     int n_prev;                          /* fields of the previous CSV row */
+    uint64_t n_rows;                     /* CSV records read */
 };
 
 /* Records an error (first one wins) and returns rc. */
@@ -273,7 +274,8 @@ static int csv_row(struct table_reader *t, struct table_row *row)
         if (rc)
             return rc;
     }
-    arena_free(&t->ar);
+    if ((++t->n_rows & 255) == 0) /* field memory of old rows, released now and then */
+        arena_free(&t->ar);
     struct csv_reader r = {t->tx + t->pos, t->tx + t->boundary};
     int n = csv_next(&r, &t->ar, t->fields, TABLE_MAX_COLS);
     if (n < 0)

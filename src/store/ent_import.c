@@ -10,6 +10,7 @@
 #include "core/xalloc.h"
 #include "db/db.h"
 #include "domain/enterprise.h"
+#include "rules/rules.h"
 #include "io/csv_write.h"
 
 #include <ctype.h>
@@ -532,6 +533,7 @@ struct importer {
     int col_year;             /* ent index of year */
     int col_uscc;             /* ent index of uscc */
     int rf[MAX_COLS];         /* rule-engine yearly field of ent column c, or -1 */
+    signed char wholes[RULES_N_STORED_YEARLY][RULES_N_STORED_YEARLY + 1]; /* containers of f */
     /* reference data */
     struct codes regions;    /* regions and aliases */
     struct codes industries; /* industry codes */
@@ -1036,40 +1038,74 @@ static int load_current(struct importer *im, const char *uscc, bool *found, bool
 /* Appends a JSON string item (with a leading comma after the first) to b. */
 static void audit_item(struct buf *b, const char *uscc, int64_t year)
 {
+    /* By hand: this runs once per imported record (a USCC has no characters to escape). */
+    char text[48];
+    size_t n = 0;
     if (b->len)
-        buf_putc(b, ',');
-    if (year)
-        buf_printf(b, "\"%s/%lld\"", uscc, (long long)year);
-    else
-        buf_printf(b, "\"%s\"", uscc);
+        text[n++] = ',';
+    text[n++] = '"';
+    size_t u = strlen(uscc);
+    memcpy(text + n, uscc, u);
+    n += u;
+    if (year) {
+        text[n++] = '/';
+        for (int d = 1000; d; d /= 10)
+            text[n++] = (char)('0' + year / d % 10);
+    }
+    text[n++] = '"';
+    buf_append(b, text, n);
+}
+
+/* Precomputes, for every stored yearly field f, the fields that contain it in the order
+ * ent_year_check tries them (its direct parents, then every other container), so the
+ * check below is a loop over a small table instead of a walk of the field tree. */
+static void wholes_init(struct importer *im)
+{
+    for (int f = 0; f < RULES_N_STORED_YEARLY; f++) {
+        int n = 0;
+        for (int k = 0; k < 2; k++) {
+            int g = rules_fields[f].parent[k];
+            if (g >= 0 && g < RULES_N_STORED_YEARLY)
+                im->wholes[f][n++] = (signed char)g;
+        }
+        for (int g = 0; g < RULES_N_STORED_YEARLY; g++)
+            if (g != f && rules_field_contains(g, f))
+                im->wholes[f][n++] = (signed char)g;
+        im->wholes[f][n] = -1;
+    }
 }
 
 /* Checks the containment rules of the yearly record as it will be stored (the stored
- * values old overlaid with the row's), as the enterprise API does (ent_year_check: a
- * part never exceeds its whole); a violation is a reason on the part's column. */
+ * values old overlaid with the row's) exactly as the enterprise API does
+ * (domain/enterprise.h ent_year_check: a part never exceeds its whole, the nearest whole
+ * named first); a violation is a reason on the part's column. */
 static void year_check(struct importer *im, struct row *r, const struct vals *old)
 {
-    struct rules_year y;
-    memset(&y, 0, sizeof(y));
+    int64_t v[RULES_N_STORED_YEARLY];
+    int col[RULES_N_STORED_YEARLY];
+    uint32_t present = 0;
     for (int c = 0; c < ent_n_columns; c++) {
         int f = im->rf[c];
         if (f < 0)
             continue;
-        if (r->has[c]) {
-            y.v[f] = r->v.i[c];
-        } else if (!old->null[c]) {
-            y.v[f] = old->i[c];
-        } else {
+        col[f] = c;
+        if (r->has[c])
+            v[f] = r->v.i[c];
+        else if (!old->null[c])
+            v[f] = old->i[c];
+        else
             continue;
-        }
-        y.present |= 1u << f;
+        present |= 1u << f;
     }
-    struct ent_problem p;
-    if (ent_year_check(&y, &p)) {
-        return;
+    for (int f = 0; f < RULES_N_STORED_YEARLY; f++) {
+        if (!(present & (1u << f)))
+            continue;
+        for (const signed char *g = im->wholes[f]; *g >= 0; g++)
+            if ((present & (1u << *g)) && v[f] > v[*g]) {
+                row_err(r, col[f], "not_greater", col_label(im, col[*g]));
+                return;
+            }
     }
-    int part = col_index(p.field), whole = p.other ? col_index(p.other) : -1;
-    row_err(r, part, "not_greater", whole >= 0 ? col_label(im, whole) : p.other);
 }
 
 /* Writes one audit entry per changed record (audit_per_record mode). */
@@ -1177,18 +1213,14 @@ static int process_row(struct importer *im, const struct table_row *tr)
         if (!year_exists)
             for (int c = 0; c < ent_n_columns; c++)
                 yold.null[c] = true;
-        year_check(im, &r, &yold);
+        else /* the stored values with the row's (the row alone was checked above) */
+            year_check(im, &r, &yold);
         if (year_locked)
             for (int c = 0; c < ent_n_columns; c++)
                 if (ent_columns[c].table == ECT_YEARS && differs(&r, &yold, c)) {
                     row_err(&r, cy, "locked", NULL);
                     break;
                 }
-    }
-    if (year && !found) {
-        for (int c = 0; c < ent_n_columns; c++)
-            yold.null[c] = true;
-        year_check(im, &r, &yold);
     }
     if (r.n_err)
         return row_failed(im, tr, &r);
@@ -1714,6 +1746,7 @@ int ent_import_file(struct db *db, const char *path, enum table_format fmt,
         int f = ent_columns[c].table == ECT_YEARS ? rules_field_find(ent_columns[c].key) : -1;
         im->rf[c] = f >= 0 && f < RULES_N_STORED_YEARLY ? f : -1;
     }
+    wholes_init(im);
     int batch = o->batch_rows > 0 ? o->batch_rows : ENT_IMPORT_BATCH;
     int rc = codes_load(db,
                         "SELECT code, NULL FROM regions UNION ALL "
@@ -1734,7 +1767,8 @@ int ent_import_file(struct db *db, const char *path, enum table_format fmt,
     snprintf(st->encoding, sizeof(st->encoding), "%s", table_encoding(im->t));
     if (rc)
         goto out;
-    if (db_exec(db, "PRAGMA cache_size=-32768") != 0 || (rc = db_begin(db)) != 0) {
+    if (db_exec(db, "PRAGMA cache_size=-32768; PRAGMA wal_autocheckpoint=16384") != 0 ||
+        (rc = db_begin(db)) != 0) {
         rc = KC_ERR_DB;
         goto out;
     }
@@ -1749,7 +1783,8 @@ int ent_import_file(struct db *db, const char *path, enum table_format fmt,
             if (key_row(im, &tr))
                 continue;
         }
-        arena_free(&im->ar);
+        if ((st->rows & 255) == 0) /* row memory, released now and then */
+            arena_free(&im->ar);
         st->rows++;
         if (!im->in_batch)
             im->first_line = tr.number;
@@ -1781,7 +1816,7 @@ int ent_import_file(struct db *db, const char *path, enum table_format fmt,
 out:
     if (im->t)
         snprintf(st->encoding, sizeof(st->encoding), "%s", table_encoding(im->t));
-    if (db_exec(db, "PRAGMA cache_size=-2000") != 0 && !rc)
+    if (db_exec(db, "PRAGMA cache_size=-2000; PRAGMA wal_autocheckpoint=1000") != 0 && !rc)
         rc = KC_ERR_DB;
     importer_free(im);
     free(im);

@@ -104,7 +104,7 @@ struct ent_import_opts {
 };
 
 /* Rows per transaction by default. */
-#define ENT_IMPORT_BATCH 2000
+#define ENT_IMPORT_BATCH 5000
 /* ent_import_file's result when tick asked it to stop (not an error). */
 #define ENT_IMPORT_STOPPED 1
 

@@ -4,7 +4,7 @@
 #   tests/fuzz/run.sh [SECONDS] [HARNESS...]     e.g. tests/fuzz/run.sh 60 csv jw
 #
 # SECONDS defaults to 20 per harness; HARNESS defaults to every tests/fuzz/fuzz_*.c
-# (csv, utf8, jw). Each harness is compiled straight from the source files it needs
+# (csv, utf8, jw, xlsx). Each harness is compiled straight from the source files it needs
 # with -fsanitize=fuzzer,address,undefined (no Meson; not part of `make test`). Work
 # files go to $FUZZ_OUT (default /tmp/kc-fuzz): the binaries, a working corpus per
 # harness (seeded from tests/fuzz/corpus/NAME and, for csv, data/*.csv) and crash
@@ -20,7 +20,7 @@ case "${1:-}" in
     *) SECONDS_EACH=$1; shift ;;
 esac
 if [ $# -eq 0 ]; then
-    set -- csv utf8 jw
+    set -- csv utf8 jw xlsx
 fi
 
 CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -fno-omit-frame-pointer \
@@ -32,6 +32,7 @@ deps() {
     csv) echo "src/io/csv.c src/core/arena.c src/core/buf.c src/core/xalloc.c" ;;
     utf8) echo "src/core/utf8.c" ;;
     jw) echo "src/core/jw.c src/core/buf.c src/core/xalloc.c src/core/utf8.c $(pkg-config --cflags --libs jansson)" ;;
+    xlsx) echo "src/io/xlsx_read.c src/core/buf.c src/core/xalloc.c $(pkg-config --cflags --libs libzip expat)" ;;
     *) echo "unknown harness: $1" >&2; return 1 ;;
     esac
 }

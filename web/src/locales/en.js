@@ -11,6 +11,7 @@ export default {
     reset: 'Reset',
     export: 'Export',
     exported: 'Exported {name}',
+    exportCsvHint: 'Export as CSV (UTF-8; opens directly in Excel)',
     create: 'New',
     edit: 'Edit',
     save: 'Save',

@@ -11,6 +11,7 @@ export default {
     reset: '重置',
     export: '导出',
     exported: '已导出 {name}',
+    exportCsvHint: '导出为 CSV（UTF-8 编码，可用 Excel 直接打开）',
     create: '新增',
     edit: '编辑',
     save: '保存',
