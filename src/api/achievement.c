@@ -15,6 +15,8 @@
 
 /* Rows one API import may hold (larger files: `kechuang import achievements`). */
 #define IMPORT_MAX_ROWS 5000
+/* Bytes of a JSON Lines or CSV import file (5000 long abstracts fit). */
+#define IMPORT_MAX_BYTES (64u << 20)
 /* Row errors listed in an import answer (all are counted). */
 #define IMPORT_MAX_ERRORS 200
 /* Characters of an abstract snippet in a list. */
@@ -458,7 +460,48 @@ static int import_audit(struct db *db, void *arg, const int64_t *ids, size_t n)
     return rc;
 }
 
-/* POST /api/v1/achievements/import?format=jsonl|csv — the body is the file. */
+/* Reads the uploaded file into out (JSON Lines or CSV as is, XLSX as CSV) and tells
+ * its format. Replies and returns -1 on failure. */
+static int read_upload(struct http_req *r, const char *fmt_s, struct buf *out,
+                       enum achievement_format *fmt)
+{
+    if (!r->upload_path) {
+        api_fail(r, KC_ERR_IO, NULL, NULL);
+        return -1;
+    }
+    if (r->upload_len > IMPORT_MAX_BYTES) {
+        http_reply_error(r, 413, "too_many_rows", NULL);
+        return -1;
+    }
+    FILE *f = fopen(r->upload_path, "rb");
+    if (!f) {
+        api_fail(r, KC_ERR_IO, NULL, NULL);
+        return -1;
+    }
+    char sig[4] = {0};
+    bool zip = fread(sig, 1, 4, f) == 4 && memcmp(sig, "PK\x03\x04", 4) == 0;
+    if ((fmt_s && strcmp(fmt_s, "xlsx") == 0) || zip) {
+        fclose(f);
+        *fmt = ACHIEVEMENT_CSV;
+        if (achievement_xlsx_csv(r->upload_path, IMPORT_MAX_ROWS + 1, out) != 0) {
+            http_reply_error(r, 422, "import_format", "format");
+            return -1;
+        }
+        return 0;
+    }
+    rewind(f);
+    char chunk[65536];
+    size_t got;
+    while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
+        buf_append(out, chunk, got);
+    fclose(f);
+    *fmt = !fmt_s                       ? ACHIEVEMENT_AUTO
+           : strcmp(fmt_s, "jsonl") == 0 ? ACHIEVEMENT_JSONL
+                                         : ACHIEVEMENT_CSV;
+    return 0;
+}
+
+/* POST /api/v1/achievements/import?format=jsonl|csv|xlsx — the body is the file. */
 int api_achievements_import(struct http_req *r)
 {
     struct db *db = api_db(r);
@@ -468,27 +511,27 @@ int api_achievements_import(struct http_req *r)
     const char *fmt_s;
     if (!mk_list_param(r, "format", formats, &fmt_s))
         return 0;
-    const char *data = r->body.data ? r->body.data : "";
-    size_t len = r->body.len;
-    bool zip = len >= 4 && memcmp(data, "PK\x03\x04", 4) == 0;
-    if ((fmt_s && strcmp(fmt_s, "xlsx") == 0) || zip) {
-        http_reply_error(r, 422, "import_format", "format");
+    struct buf file = {0};
+    enum achievement_format fmt;
+    if (read_upload(r, fmt_s, &file, &fmt) != 0) {
+        buf_free(&file);
         return 0;
     }
+    const char *data = buf_str(&file);
+    size_t len = file.len;
     size_t i = len >= 3 && memcmp(data, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     while (i < len && strchr(" \t\r\n", data[i]))
         i++;
     if (i == len) {
+        buf_free(&file);
         http_reply_error(r, 422, "import_format", "format");
         return 0;
     }
-    enum achievement_format fmt = !fmt_s                       ? ACHIEVEMENT_AUTO
-                                  : strcmp(fmt_s, "jsonl") == 0 ? ACHIEVEMENT_JSONL
-                                                                : ACHIEVEMENT_CSV;
     char *errtext = NULL;
     size_t errlen = 0;
     FILE *errs = open_memstream(&errtext, &errlen);
     if (!errs) {
+        buf_free(&file);
         api_fail(r, KC_ERR_IO, NULL, NULL);
         return 0;
     }
@@ -501,6 +544,7 @@ int api_achievements_import(struct http_req *r)
     struct achievement_import_stats st;
     int rc = achievement_import_ex(db, data, len, fmt, errs, &o, &st);
     fclose(errs);
+    buf_free(&file);
     if (o.n_ids && !rc)
         market_index_touch(MC_ACH, db, o.ids, o.n_ids);
     free(o.ids);

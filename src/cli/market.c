@@ -132,8 +132,11 @@ static int mparse(int argc, char **argv, struct mopts *o)
 static const char import_help[] =
     "usage: kechuang import achievements --data DIR FILE\n"
     "Imports achievements from FILE: JSON Lines (one object a line with id, title,\n"
-    "abstract, keywords (array of strings) and optional discipline) or CSV (UTF-8 or\n"
-    "GB18030, a header row naming those columns; keywords separated by ; or _). The\n"
+    "abstract, keywords (array of strings) and optional discipline), CSV (UTF-8 or\n"
+    "GB18030, a header row naming those columns; keywords separated by ; or _) or XLSX\n"
+    "(the first sheet, laid out like the CSV). Optional market fields: kind, field,\n"
+    "chain, status, trl, price_min_fen, price_max_fen, deal_count, owner_org_id or\n"
+    "owner_uscc, patent_numbers, transfer_modes (docs/api-market.md). The\n"
     "source id is kept as external_id: re-importing the same file changes nothing, and\n"
     "changed rows are updated. Each rejected row is printed as a JSON line\n"
     "{\"line\",\"field\",\"error\",\"message\"}, then a summary line\n"
@@ -167,9 +170,7 @@ int market_cmd_import(int argc, char **argv, struct db *(*open_data)(const char 
         return 1;
     }
     if (rc == KC_ERR_INVALID && st.rows == 0 && st.errors == 0) {
-        fprintf(stderr,
-                "kechuang import: %s: XLSX import is not available yet; use JSON "
-                "Lines or CSV\n",
+        fprintf(stderr, "kechuang import: %s: not a readable JSON Lines, CSV or XLSX file\n",
                 file);
         return 1;
     }

@@ -95,7 +95,9 @@ enum market_signal {
     SIG_TRL,        /* the achievement's TRL suits the demand's cooperation modes */
     SIG_MODE,       /* a transfer mode fits a cooperation mode */
     SIG_REGION,     /* same county (1), city (0.6) or province (0.3) */
-    SIG_TRACK,      /* the owner's track record: log2(1 + deals) / 3, at most 1 */
+    SIG_TRACK,      /* track record: log2(1 + deals) / 3, at most 1; deals = the owner's
+                       registered technology contracts as seller (contracts table), plus
+                       the transactions declared on the achievement (deal_count) */
     SIG_N
 };
 /* The signals' names in the API ("chain", "field", "trl", "mode", "region",
@@ -112,7 +114,7 @@ struct market_attrs {
     const char *region_code; /* six digits */
     unsigned modes;          /* demand: coop mode bits; supply: transfer mode bits */
     int trl;                 /* achievement TRL 1..9, 0 unknown */
-    int64_t deals;           /* supply side: the owner's track record (deal count) */
+    int64_t deals;           /* supply side: track record (see SIG_TRACK) */
     int64_t org_id;          /* owner / demanding organisation */
 };
 

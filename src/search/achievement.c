@@ -11,6 +11,7 @@
 #include "domain/auth.h"
 #include "domain/market.h"
 #include "io/csv.h"
+#include "io/table_read.h"
 #include "store/achievement.h"
 
 #include <iconv.h>
@@ -798,14 +799,69 @@ static bool ends_with(const char *path, const char *suffix)
     return n >= m && strcasecmp(path + n - m, suffix) == 0;
 }
 
+/* Appends one CSV field (quoted when needed) to b. */
+static void csv_field(struct buf *b, const char *s)
+{
+    if (!s)
+        return;
+    if (!strpbrk(s, ",\"\r\n")) {
+        buf_puts(b, s);
+        return;
+    }
+    buf_puts(b, "\"");
+    for (; *s; s++) {
+        if (*s == '"')
+            buf_puts(b, "\"\"");
+        else
+            buf_append(b, s, 1);
+    }
+    buf_puts(b, "\"");
+}
+
+int achievement_xlsx_csv(const char *path, int64_t max_rows, struct buf *out)
+{
+    struct table_reader *t = NULL;
+    struct table_error err;
+    int rc = table_open(path, TABLE_XLSX, NULL, &t, &err);
+    if (rc)
+        return rc;
+    struct table_row row;
+    int64_t rows = 0;
+    uint64_t line = 1;
+    while ((rc = table_next(t, &row)) == 1 && (!max_rows || rows < max_rows)) {
+        if (row.n == 0)
+            continue;
+        for (; line < row.number; line++)
+            buf_puts(out, "\n");
+        for (int i = 0; i < row.n; i++) {
+            if (i)
+                buf_puts(out, ",");
+            csv_field(out, row.cell[i]);
+        }
+        buf_puts(out, "\n");
+        line++;
+        rows++;
+    }
+    table_close(t);
+    return rc < 0 ? rc : 0;
+}
+
 /* Reads a whole file and imports it; the format comes from its extension. */
 int achievement_import_file(struct db *db, const char *path, FILE *errs,
                             struct achievement_import_stats *st)
 {
     memset(st, 0, sizeof(*st));
     enum achievement_format fmt = ACHIEVEMENT_AUTO;
-    if (ends_with(path, ".xlsx") || ends_with(path, ".xls"))
+    if (ends_with(path, ".xls"))
         return KC_ERR_INVALID;
+    if (ends_with(path, ".xlsx")) {
+        struct buf b = {0};
+        int rc = achievement_xlsx_csv(path, 0, &b);
+        if (!rc)
+            rc = achievement_import(db, buf_str(&b), b.len, ACHIEVEMENT_CSV, errs, st);
+        buf_free(&b);
+        return rc == KC_ERR_IO ? KC_ERR_IO : rc;
+    }
     if (ends_with(path, ".jsonl") || ends_with(path, ".json") || ends_with(path, ".ndjson"))
         fmt = ACHIEVEMENT_JSONL;
     else if (ends_with(path, ".csv"))

@@ -28,6 +28,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+struct buf;
 struct db;
 struct auth_user;
 
@@ -85,8 +86,13 @@ int achievement_import_ex(struct db *db, const char *data, size_t len,
                           enum achievement_format fmt, FILE *errs,
                           struct achievement_import_opts *o,
                           struct achievement_import_stats *st) KC_MUST_CHECK;
+/* Appends the first sheet of the XLSX workbook at path to out as CSV text (one line per
+ * sheet row, blank rows kept so line numbers are sheet rows), stopping after max_rows
+ * non-blank rows (0: all). Returns 0, or KC_ERR_INVALID / KC_ERR_IO / KC_ERR_TOO_LARGE
+ * for a file that is not a readable workbook. */
+int achievement_xlsx_csv(const char *path, int64_t max_rows, struct buf *out) KC_MUST_CHECK;
 /* Reads path and imports it (format from the extension .jsonl/.json/.ndjson/.csv, or
- * sniffed); .xlsx is refused with KC_ERR_INVALID for now. KC_ERR_IO when unreadable. */
+ * sniffed; .xlsx workbooks through achievement_xlsx_csv). KC_ERR_IO when unreadable. */
 int achievement_import_file(struct db *db, const char *path, FILE *errs,
                             struct achievement_import_stats *st) KC_MUST_CHECK;
 

@@ -495,8 +495,9 @@ static const char ach_cand_sql[] =
     "a.price_min_fen, a.price_max_fen, a.owner_org_id, o.name AS owner_org_name, "
     "o.kind AS owner_org_kind, o.chains AS owner_chains_json, a.region_code, "
     "r.name AS region_name, a.chain, c.name AS chain_name, a.status, a.deal_count, "
-    "coalesce((SELECT sum(x.deal_count) FROM achievements x WHERE x.owner_org_id = "
-    "a.owner_org_id), a.deal_count) AS owner_deals "
+    "(SELECT count(*) FROM contracts k WHERE k.seller_org_id = a.owner_org_id) AS "
+    "owner_contracts, (SELECT count(*) FROM contracts k WHERE k.seller_org_id = "
+    "a.owner_org_id) + a.deal_count AS owner_deals "
     "FROM achievements a LEFT JOIN orgs o ON o.id = a.owner_org_id "
     "LEFT JOIN regions r ON r.code = a.region_code LEFT JOIN chains c ON c.code = a.chain "
     "WHERE a.id IN (SELECT value FROM json_each(?)) AND a.status = 'published' "
@@ -570,6 +571,7 @@ static int to_achievements(struct db *db, json_t *dem, const char *text, int k, 
                          SNIPPET_CHARS);
         json_object_del(c[i].rec, "abstract");
         json_object_del(c[i].rec, "owner_chains");
+        json_object_del(c[i].rec, "owner_contracts");
         write_record(w, c[i].rec);
         jw_obj_close(w);
         why_free(&y);
@@ -655,7 +657,7 @@ static int to_institutions(struct db *db, json_t *dem, const char *text, int k, 
         json_t *r = c[in[j].first].rec;
         struct inst *t = &in[j];
         t->at.region_code = js(r, "region_code");
-        t->at.deals = ji(r, "owner_deals");
+        t->at.deals = ji(r, "owner_contracts");
         t->at.org_id = t->org_id;
         if (list_has(r, "owner_chains", q.chain)) {
             t->at.chain = q.chain;
@@ -860,8 +862,8 @@ int market_match_achievement(struct db *db, const struct auth_user *u, int64_t i
     buf_puts(&sql, "SELECT a.id, a.title, a.abstract, a.keywords AS keywords_json, a.discipline, "
                    "a.field, a.trl, a.transfer_modes AS transfer_modes_json, a.owner_org_id, "
                    "a.region_code, a.chain, c.name AS chain_name, "
-                   "coalesce((SELECT sum(x.deal_count) FROM achievements x WHERE x.owner_org_id = "
-                   "a.owner_org_id), a.deal_count) AS owner_deals "
+                   "(SELECT count(*) FROM contracts k WHERE k.seller_org_id = "
+                   "a.owner_org_id) + a.deal_count AS owner_deals "
                    "FROM achievements a LEFT JOIN chains c ON c.code = a.chain WHERE a.id = ? ");
     db_args_int(&a, id);
     if (u && u->role->scope != SCOPE_ALL) {

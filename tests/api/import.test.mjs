@@ -448,3 +448,49 @@ describe('CSV exports', () => {
         assert.ok(rows[1].includes(`'${name}`), rows[1].join('|'));
     });
 });
+
+describe('jobs across a restart', () => {
+    test('a job left running is requeued once and finishes; a second interruption fails it', async (t) => {
+        if (!SQLITE) return t.skip('sqlite3 shell not installed');
+        const first = await startServer();
+        const dir = first.dataDir;
+        let second;
+        try {
+            const off = await loginAs(first, 'county_nanhu');
+            const u = makeUscc('330402');
+            const text = csv(HEADER, [[u, '重启测试有限公司', '330402', 'C36', 2024, 5, 1, '10', '1', '否']]);
+            const r = await upload(off, Buffer.from(text));
+            assertOk(r, 202);
+            const done = await waitJob(off, r.json.id);
+            assert.equal(done.inserted, 1);
+            await first.stop({ keep: true });
+
+            /* Simulate two crashes: job A was running for the first time, job B for the
+             * second time, when the process died. */
+            const db = findDb(dir);
+            const a = path.join(dir, 'jobs', String(done.id), 'input.csv');
+            fs.mkdirSync(path.dirname(a), { recursive: true });
+            fs.writeFileSync(a, text);
+            const q = (s) => runProgram(SQLITE, [db, s]);
+            assert.equal((await q(`UPDATE jobs SET status='running', attempts=1, finished_at=NULL, input_path='${a}' WHERE id=${done.id}`)).code, 0);
+            assert.equal((await q(`INSERT INTO jobs(kind,status,attempts,username,region_code,scope_lo,scope_hi,created_by,input_format,created_at,updated_at) SELECT kind,'running',2,username,region_code,scope_lo,scope_hi,created_by,'csv',created_at,updated_at FROM jobs WHERE id=${done.id}`)).code, 0);
+            const idB = Number((await q('SELECT max(id) FROM jobs')).stdout.trim());
+
+            second = await startServer({ dataDir: dir, demo: false });
+            const off2 = await loginAs(second, 'county_nanhu');
+            const again = await waitJob(off2, done.id);
+            assert.equal(again.status, 'done');
+            assert.equal(again.unchanged, 1, 'the rerun found its row already there');
+            assert.equal(again.inserted, 0);
+            const b = (await off2.get(`/api/v1/jobs/${idB}`)).json;
+            assert.equal(b.status, 'failed');
+            assert.equal(b.error.code, 'interrupted');
+            assert.equal(b.error.message, '任务在服务器重启时被中断');
+            assert.ok(!fs.existsSync(a), 'the input of a finished job is removed');
+        } finally {
+            if (second) await second.stop({ keep: false });
+            else await first.stop({ keep: false });
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});

@@ -17,6 +17,7 @@
 #include "db/db.h"
 #include "db/migrate.h"
 #include "search/achievement.h"
+#include "io/xlsx_csv.h"
 #include "search/match.h"
 
 /* The temporary data directory and its database. */
@@ -43,8 +44,9 @@ static int teardown(void **state)
     (void)state;
     db_close(db);
     char path[128];
-    const char *files[] = {"kechuang.db", "kechuang.db-wal", "kechuang.db-shm"};
-    for (int i = 0; i < 3; i++) {
+    const char *files[] = {"kechuang.db", "kechuang.db-wal", "kechuang.db-shm", "in.csv",
+                           "in.xlsx"};
+    for (int i = 0; i < 5; i++) {
         snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
         unlink(path);
     }
@@ -248,13 +250,52 @@ static void test_batches_and_index(void **state)
     match_index_free(ix);
 }
 
-/* A file that cannot be read, and XLSX, are refused. */
+/* A file that cannot be read, and the old binary XLS, are refused. */
 static void test_files(void **state)
 {
     (void)state;
     struct achievement_import_stats st;
     assert_int_equal(achievement_import_file(db, "/nonexistent/x.jsonl", NULL, &st), KC_ERR_IO);
-    assert_int_equal(achievement_import_file(db, "/tmp/whatever.xlsx", NULL, &st), KC_ERR_INVALID);
+    assert_int_equal(achievement_import_file(db, "/tmp/whatever.xls", NULL, &st), KC_ERR_INVALID);
+    assert_int_equal(achievement_import_file(db, "/nonexistent/x.xlsx", NULL, &st), KC_ERR_IO);
+}
+
+/* An XLSX workbook (made from CSV by io/xlsx_csv) imports like the CSV, with the market
+ * fields, row errors naming sheet rows, and is idempotent. */
+static void test_xlsx(void **state)
+{
+    (void)state;
+    char csv[128], xlsx[128];
+    snprintf(csv, sizeof(csv), "%s/in.csv", dir);
+    snprintf(xlsx, sizeof(xlsx), "%s/in.xlsx", dir);
+    FILE *f = fopen(csv, "w");
+    assert_non_null(f);
+    fputs("id,title,keywords,kind,trl,transfer_modes,patent_numbers\n"
+          "x1,高效节能离心泵叶轮,离心泵;叶轮,发明专利,7,许可;转让,200710308494.X\n"
+          "x2,阀门硬密封,阀门,其他,12,,\n"
+          "x3,智能阀门定位器,阀门,实用新型,5,合作开发,200710308494.X\n",
+          f);
+    assert_int_equal(fclose(f), 0);
+    assert_int_equal(xlsx_from_csv(csv, xlsx, "成果"), 0);
+    struct achievement_import_stats st;
+    char *errs = NULL;
+    size_t n = 0;
+    FILE *e = open_memstream(&errs, &n);
+    assert_int_equal(achievement_import_file(db, xlsx, e, &st), 0);
+    fclose(e);
+    assert_int_equal(st.rows, 3);
+    assert_int_equal(st.inserted, 1);
+    assert_int_equal(st.errors, 2);
+    assert_non_null(strstr(errs, "{\"line\":3,\"field\":\"trl\",\"error\":\"out_of_range\""));
+    assert_non_null(strstr(errs, "{\"line\":4,\"field\":\"patent_numbers[0]\",\"error\":\"patent_kind_mismatch\""));
+    free(errs);
+    assert_int_equal(scalar("SELECT trl FROM achievements WHERE external_id=?", "x1"), 7);
+    assert_int_equal(scalar("SELECT count(*) FROM achievements, json_each(transfer_modes) "
+                            "WHERE external_id=?", "x1"),
+                     2);
+    assert_int_equal(achievement_import_file(db, xlsx, NULL, &st), 0);
+    assert_int_equal(st.unchanged, 1);
+    assert_int_equal(st.inserted, 0);
 }
 
 /* Runs the tests. */
@@ -265,6 +306,7 @@ int main(void)
         cmocka_unit_test(test_csv),
         cmocka_unit_test(test_batches_and_index),
         cmocka_unit_test(test_files),
+        cmocka_unit_test(test_xlsx),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

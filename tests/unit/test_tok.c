@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -80,6 +81,70 @@ static void test_positions_and_spans(void **state)
     assert_int_equal(t.cp[0], 0x9694);
     assert_int_equal(t.cp[1], 0x819C);
     assert_false(tok_next(&it, &t));
+}
+
+/* True when the query tokens of term occur as a phrase in the document tokens of doc:
+ * at consecutive positions p, p+1, … (colocated tokens share a position), as FTS5 and
+ * the matcher's explanations test it. */
+static bool phrase_in(const char *doc, const char *term)
+{
+    struct tok_iter it;
+    struct tok_token t;
+    static char dtext[256][TOK_MAX_BYTES + 1];
+    static int dpos[256];
+    int nd = 0;
+    tok_init(&it, doc, (int)strlen(doc), TOK_DOCUMENT);
+    while (tok_next(&it, &t) && nd < 256) {
+        snprintf(dtext[nd], sizeof(dtext[nd]), "%s", t.text);
+        dpos[nd++] = t.pos;
+    }
+    char q[32][TOK_MAX_BYTES + 1];
+    int nq = 0;
+    tok_init(&it, term, (int)strlen(term), TOK_QUERY);
+    while (tok_next(&it, &t) && nq < 32)
+        snprintf(q[nq++], sizeof(q[0]), "%s", t.text);
+    if (nq == 0)
+        return false;
+    for (int p = 0; p <= dpos[nd - 1]; p++) {
+        int ok = 1;
+        for (int i = 0; i < nq && ok; i++) {
+            int found = 0;
+            for (int k = 0; k < nd && !found; k++)
+                found = dpos[k] == p + i && strcmp(dtext[k], q[i]) == 0;
+            ok = found;
+        }
+        if (ok)
+            return true;
+    }
+    return false;
+}
+
+/* Searching: a 1-, 2-, 3- or 4-character term, a mixed Chinese–ASCII term and a
+ * full-width one are found exactly where the text contains them, and not where its
+ * characters are only scattered. */
+static void test_terms_in_text(void **state)
+{
+    (void)state;
+    const char *doc = "面向5G基站的高效离心泵叶轮与锂电池隔膜，采用PLC控制和智能制造工艺";
+    static const char *const found[] = {
+        "泵",   "电",       "池",     "电池",     "隔膜",     "锂电池",  "离心泵", "高效离心",
+        "智能制造", "5G基站", "５Ｇ基站", "ＰＬＣ控制", "plc控制", "PLC", "基站的高效"};
+    for (size_t i = 0; i < sizeof(found) / sizeof(found[0]); i++)
+        if (!phrase_in(doc, found[i]))
+            fail_msg("%s not found in the text", found[i]);
+    static const char *const absent[] = {"电离", "泵叶片", "智能控制", "4G基站", "锂隔", "PLD",
+                                         "制造业",  "池隔膜片"};
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        if (phrase_in(doc, absent[i]))
+            fail_msg("%s found, but the text does not contain it", absent[i]);
+    /* Scattered characters: 电 and 池 both occur, but not as 电池. */
+    assert_false(phrase_in("电的池", "电池"));
+    assert_true(phrase_in("电的池", "电"));
+    /* Full-width text is found by an ASCII query and the other way round. */
+    assert_true(phrase_in("ＡＢＳ塑料改性", "abs塑料"));
+    assert_true(phrase_in("ABS塑料改性", "ＡＢＳ塑料"));
+    /* A 4-byte character inside a term. */
+    assert_true(phrase_in("含𠀀元素的合金", "𠀀元素"));
 }
 
 /* ASCII words are lower-cased runs of letters and digits, separated from CJK runs. */
@@ -247,6 +312,7 @@ int main(void)
         cmocka_unit_test(test_punctuation),  cmocka_unit_test(test_four_byte),
         cmocka_unit_test(test_invalid_utf8), cmocka_unit_test(test_long_word),
         cmocka_unit_test(test_random_bytes), cmocka_unit_test(test_null),
+        cmocka_unit_test(test_terms_in_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

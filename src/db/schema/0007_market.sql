@@ -10,9 +10,9 @@
 --   field       one of the 8 国家重点支持的高新技术领域 (电子信息, 生物与新医药, 航空航天,
 --               新材料, 高技术服务, 新能源与节能, 资源与环境, 先进制造与自动化) or NULL;
 --               discipline (0002) stays the academic 学科.
---   deal_count  times this achievement was transferred or licensed (成交次数): entered
---               by the owner, incremented by contract registration; the owner's track
---               record in matching is the sum over its achievements.
+--   deal_count  times this achievement was transferred or licensed (成交次数) as its
+--               owner declares it; matching's track record adds it to the owner's
+--               registered technology contracts as seller (contracts, 0008).
 ALTER TABLE achievements ADD COLUMN status TEXT NOT NULL DEFAULT 'published'
     CHECK (status IN ('draft', 'published', 'withdrawn'));
 ALTER TABLE achievements ADD COLUMN field TEXT;
