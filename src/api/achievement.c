@@ -22,6 +22,7 @@
 /* Characters of an abstract snippet in a list. */
 #define LIST_SNIPPET 120
 
+/* clang-format off */
 static const struct field_spec ach_fields[] = {
     {"external_id", FT_STR_NULL, false, 128},
     {"title", FT_STR, true, 500},
@@ -41,15 +42,14 @@ static const struct field_spec ach_fields[] = {
     {"deal_count", FT_INT, false, 0},
     {NULL, 0, 0, 0},
 };
+/* clang-format on */
 
-static const char *const readonly[] = {"id",         "owner_org_name", "owner_org_kind",
-                                       "region_code", "region_name",   "chain_name",
-                                       "created_at", "updated_at",     "can_edit",
-                                       NULL};
+static const char *const readonly[] = {
+    "id",         "owner_org_name", "owner_org_kind", "region_code", "region_name",
+    "chain_name", "created_at",     "updated_at",     "can_edit",    NULL};
 
-static const char *const ach_sorts[] = {"rank",  "id",    "created_at",    "updated_at",
-                                        "title", "trl",   "price_min_fen", "deal_count",
-                                        NULL};
+static const char *const ach_sorts[] = {
+    "rank", "id", "created_at", "updated_at", "title", "trl", "price_min_fen", "deal_count", NULL};
 
 /* Reads the list filters (and the full-text query with its terms, freed by the
  * caller); replies 422 and returns false when one is malformed. */
@@ -65,7 +65,8 @@ static bool read_filter(struct http_req *r, struct ach_filter *f, char ***terms,
     if (!mk_list_param(r, "kind", market_ach_kinds, &f->kind) ||
         !mk_list_param(r, "field", market_fields, &f->field) ||
         !mk_list_param(r, "transfer_mode", market_transfer_modes, &f->transfer_mode) ||
-        !mk_int_param(r, "trl_min", 1, 9, 0, &tmin) || !mk_int_param(r, "trl_max", 1, 9, 0, &tmax) ||
+        !mk_int_param(r, "trl_min", 1, 9, 0, &tmin) ||
+        !mk_int_param(r, "trl_max", 1, 9, 0, &tmax) ||
         !mk_int_param(r, "owner_org_id", 1, INT64_MAX, 0, &owner) ||
         !api_region_param(r, &f->region))
         return false;
@@ -175,6 +176,7 @@ int api_pub_achievements_list(struct http_req *r)
 /* GET /api/v1/achievements/export */
 int api_achievements_export(struct http_req *r)
 {
+    /* clang-format off */
     static const char *const cols[] = {
         "id", "编号", "ID",
         "external_id", "外部编号", "External id",
@@ -196,6 +198,7 @@ int api_achievements_export(struct http_req *r)
         "abstract", "成果简介", "Abstract",
         "created_at", "创建时间(UTC)", "Created (UTC)",
         NULL};
+    /* clang-format on */
     struct db *db = api_db(r);
     struct ach_filter f;
     char **terms;
@@ -495,7 +498,7 @@ static int read_upload(struct http_req *r, const char *fmt_s, struct buf *out,
     while ((got = fread(chunk, 1, sizeof(chunk), f)) > 0)
         buf_append(out, chunk, got);
     fclose(f);
-    *fmt = !fmt_s                       ? ACHIEVEMENT_AUTO
+    *fmt = !fmt_s                        ? ACHIEVEMENT_AUTO
            : strcmp(fmt_s, "jsonl") == 0 ? ACHIEVEMENT_JSONL
                                          : ACHIEVEMENT_CSV;
     return 0;
@@ -571,10 +574,10 @@ int api_achievements_import(struct http_req *r)
             if (field)
                 snprintf(base, sizeof(base), "%.*s", (int)strcspn(field, "[."), field);
             const char *msg = msg_error(r, code ? code : "invalid_value", field ? base : NULL);
-            json_array_append_new(rows, json_pack("{s:O,s:O,s:s,s:s}", "line",
-                                                  json_object_get(e, "line"), "field",
-                                                  json_object_get(e, "field"), "code",
-                                                  code ? code : "invalid_value", "message", msg));
+            json_array_append_new(rows,
+                                  json_pack("{s:O,s:O,s:s,s:s}", "line", json_object_get(e, "line"),
+                                            "field", json_object_get(e, "field"), "code",
+                                            code ? code : "invalid_value", "message", msg));
         }
         json_decref(e);
     }
@@ -585,14 +588,15 @@ int api_achievements_import(struct http_req *r)
         const char *code = first ? api_str(first, "code") : "import_format";
         const char *field = first ? api_str(first, "field") : NULL;
         http_reply_error_msg(r, 422, code, field,
-                             first ? api_str(first, "message") : msg_error(r, "import_format", NULL));
+                             first ? api_str(first, "message")
+                                   : msg_error(r, "import_format", NULL));
         json_decref(rows);
         return 0;
     }
-    json_t *res = json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "rows", (json_int_t)st.rows, "inserted",
-                            (json_int_t)st.inserted, "updated", (json_int_t)st.updated,
-                            "unchanged", (json_int_t)st.unchanged, "errors",
-                            (json_int_t)st.errors, "row_errors", rows);
+    json_t *res =
+        json_pack("{s:I,s:I,s:I,s:I,s:I,s:o}", "rows", (json_int_t)st.rows, "inserted",
+                  (json_int_t)st.inserted, "updated", (json_int_t)st.updated, "unchanged",
+                  (json_int_t)st.unchanged, "errors", (json_int_t)st.errors, "row_errors", rows);
     struct buf out = {0};
     struct jw w;
     jw_init(&w, &out);

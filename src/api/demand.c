@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* clang-format off */
 static const struct field_spec demand_fields[] = {
     {"org_id", FT_INT_NULL, false, 0},
     {"title", FT_STR, true, 200},
@@ -29,16 +30,23 @@ static const struct field_spec demand_fields[] = {
     {"contact_phone", FT_STR_NULL, false, 50},
     {NULL, 0, 0, 0},
 };
+/* clang-format on */
 
 /* Members a stored record has that the input does not take. */
-static const char *const readonly[] = {"id",          "org_name",     "region_code", "region_name",
-                                       "chain_name",  "status",       "completeness", "published_at",
-                                       "closed_at",   "created_at",   "updated_at",   "quality",
-                                       "can_edit",    NULL};
+static const char *const readonly[] = {"id",         "org_name",   "region_code",  "region_name",
+                                       "chain_name", "status",     "completeness", "published_at",
+                                       "closed_at",  "created_at", "updated_at",   "quality",
+                                       "can_edit",   NULL};
 
-static const char *const demand_sorts[] = {"id",          "created_at",     "updated_at",
-                                           "published_at", "completeness",  "title",
-                                           "budget_max_fen", "deadline",    NULL};
+static const char *const demand_sorts[] = {"id",
+                                           "created_at",
+                                           "updated_at",
+                                           "published_at",
+                                           "completeness",
+                                           "title",
+                                           "budget_max_fen",
+                                           "deadline",
+                                           NULL};
 
 /* True when u sees the contact members of a demand of org_id (its own organisation and
  * region staff; other firms go through the platform). */
@@ -140,6 +148,7 @@ int api_pub_demands_list(struct http_req *r)
 /* GET /api/v1/demands/export */
 int api_demands_export(struct http_req *r)
 {
+    /* clang-format off */
     static const char *const cols[] = {
         "id", "编号", "ID",
         "title", "需求名称", "Title",
@@ -158,6 +167,7 @@ int api_demands_export(struct http_req *r)
         "completeness", "完整度", "Completeness",
         "created_at", "创建时间(UTC)", "Created (UTC)",
         NULL};
+    /* clang-format on */
     struct db *db = api_db(r);
     struct demand_filter f;
     const char *col;
@@ -180,9 +190,10 @@ static void reply_demand(struct http_req *r, int status, json_t *d, const struct
     demand_quality(d, &q);
     redact(d, u);
     if (u)
-        json_object_set_new(d, "can_edit",
-                            json_boolean(demand_writable(u, json_integer_value(json_object_get(d, "org_id")),
-                                                         api_str(d, "region_code"))));
+        json_object_set_new(
+            d, "can_edit",
+            json_boolean(demand_writable(u, json_integer_value(json_object_get(d, "org_id")),
+                                         api_str(d, "region_code"))));
     json_object_set_new(d, "quality", mk_quality_json(r, &q));
     struct buf out = {0};
     struct jw w;
@@ -395,10 +406,12 @@ out:
     return 0;
 }
 
+/* clang-format off */
 static const struct field_spec status_fields[] = {
     {"status", FT_STR, true, 20},
     {NULL, 0, 0, 0},
 };
+/* clang-format on */
 
 /* POST /api/v1/demands/{id}/status */
 int api_demands_status(struct http_req *r)
@@ -427,8 +440,9 @@ int api_demands_status(struct http_req *r)
     if (!demand_transition_ok(from, to)) {
         db_rollback(db);
         const char *what = arena_printf(&r->arena, "%s → %s", from, to);
-        const char *msg = r->en ? arena_printf(&r->arena, "This status change is not allowed: %s", what)
-                                : arena_printf(&r->arena, "不允许的状态变更：%s", what);
+        const char *msg =
+            r->en ? arena_printf(&r->arena, "This status change is not allowed: %s", what)
+                  : arena_printf(&r->arena, "不允许的状态变更：%s", what);
         http_reply_error_msg(r, 422, "illegal_transition", "status", msg);
         goto out;
     }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+/* clang-format off */
 static const struct field_spec expert_fields[] = {
     {"name", FT_STR, true, 50},
     {"title", FT_STR_NULL, false, 50},
@@ -21,12 +22,13 @@ static const struct field_spec expert_fields[] = {
     {"phone", FT_STR_NULL, false, 50},
     {NULL, 0, 0, 0},
 };
+/* clang-format on */
 
-static const char *const readonly[] = {"id", "org_name", "region_name", "created_at",
+static const char *const readonly[] = {"id",         "org_name", "region_name", "created_at",
                                        "updated_at", "can_edit", NULL};
 
-static const char *const expert_sorts[] = {"id", "name", "created_at", "updated_at", "region_code",
-                                           NULL};
+static const char *const expert_sorts[] = {"id",         "name",        "created_at",
+                                           "updated_at", "region_code", NULL};
 
 /* Reads the list filters; replies 422 and returns false when one is malformed. */
 static bool read_filter(struct http_req *r, struct expert_filter *f)
@@ -62,10 +64,10 @@ int api_experts_list(struct http_req *r)
 static void reply_expert(struct http_req *r, int status, json_t *e)
 {
     json_t *org = json_object_get(e, "org_id");
-    json_object_set_new(e, "can_edit",
-                        json_boolean(expert_writable(&r->user,
-                                                     json_is_integer(org) ? json_integer_value(org) : 0,
-                                                     api_str(e, "region_code"))));
+    json_object_set_new(
+        e, "can_edit",
+        json_boolean(expert_writable(&r->user, json_is_integer(org) ? json_integer_value(org) : 0,
+                                     api_str(e, "region_code"))));
     struct buf out = {0};
     struct jw w;
     jw_init(&w, &out);
@@ -277,11 +279,11 @@ int api_experts_delete(struct http_req *r)
 int api_pub_market_dicts(struct http_req *r)
 {
     static const struct {
-        const char *key;          /* member name */
-        const char *const *list;  /* codes */
+        const char *key;         /* member name */
+        const char *const *list; /* codes */
     } lists[] = {
-        {"achievement_kinds", market_ach_kinds},   {"transfer_modes", market_transfer_modes},
-        {"coop_modes", market_coop_modes},         {"fields", market_fields},
+        {"achievement_kinds", market_ach_kinds},     {"transfer_modes", market_transfer_modes},
+        {"coop_modes", market_coop_modes},           {"fields", market_fields},
         {"confidentiality", market_confidentiality}, {"demand_status", market_demand_status},
         {"achievement_status", market_ach_status},
     };

@@ -21,9 +21,10 @@ void mk_problem(struct http_req *r, const struct market_problem *p)
     const char *dot = strchr(p->field, '.');
     const char *sub = dot ? msg_field(r->en, dot + 1) : NULL;
     const char *msg = msg_error(r, p->code, base);
-    const char *full =
-        r->en ? arena_printf(&r->arena, "%s (item %d%s%s)", msg, idx, sub ? ": " : "", sub ? sub : "")
-              : arena_printf(&r->arena, "%s（第 %d 项%s%s）", msg, idx, sub ? "：" : "", sub ? sub : "");
+    const char *full = r->en ? arena_printf(&r->arena, "%s (item %d%s%s)", msg, idx,
+                                            sub ? ": " : "", sub ? sub : "")
+                             : arena_printf(&r->arena, "%s（第 %d 项%s%s）", msg, idx,
+                                            sub ? "：" : "", sub ? sub : "");
     http_reply_error_msg(r, 422, p->code, base, full);
 }
 
@@ -58,7 +59,8 @@ bool mk_resolve_org(struct http_req *r, struct db *db, json_t *o, const char *ke
         snprintf(region, 7, "%s", db_col_text(st, 0));
     if (st)
         db_done(st);
-    if (!found || (r->user.role->scope == SCOPE_REGION && !auth_region_in_scope(&r->user, region))) {
+    if (!found ||
+        (r->user.role->scope == SCOPE_REGION && !auth_region_in_scope(&r->user, region))) {
         region[0] = '\0';
         http_reply_error(r, 422, "org_out_of_scope", key);
         return false;
@@ -84,8 +86,7 @@ bool mk_int_param(struct http_req *r, const char *name, int64_t min, int64_t max
     return true;
 }
 
-bool mk_list_param(struct http_req *r, const char *name, const char *const *list,
-                   const char **out)
+bool mk_list_param(struct http_req *r, const char *name, const char *const *list, const char **out)
 {
     *out = api_qparam(r, name);
     if (*out && market_index(list, *out) < 0) {

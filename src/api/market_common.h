@@ -29,8 +29,7 @@ bool mk_int_param(struct http_req *r, const char *name, int64_t min, int64_t max
                   int64_t *out);
 /* Reads a query parameter that must be one of list (absent: NULL). Replies 422 and
  * returns false otherwise. */
-bool mk_list_param(struct http_req *r, const char *name, const char *const *list,
-                   const char **out);
+bool mk_list_param(struct http_req *r, const char *name, const char *const *list, const char **out);
 /* The quality object {"score","publishable","missing":[{field,label,blocks_publishing}]}
  * (labels in the request's language); a new reference. */
 json_t *mk_quality_json(struct http_req *r, const struct demand_quality *q);

@@ -4,13 +4,15 @@
 #include <stddef.h>
 
 const struct msg msg_market_errors[] = {
-    {"incomplete", "需求信息不完整，不能发布：缺少%s", "The demand is incomplete and cannot be published: %s missing"},
+    {"incomplete", "需求信息不完整，不能发布：缺少%s",
+     "The demand is incomplete and cannot be published: %s missing"},
     {"illegal_transition", "不允许的状态变更：%s", "This status change is not allowed: %s"},
     {"demand_closed", "已关闭的需求不能再修改", "A closed demand cannot be changed"},
     {"not_draft", "只能删除草稿状态的需求", "Only draft demands can be deleted"},
     {"invalid_patent_number", "%s不是有效的专利申请号（ZC 0006-2003 校验位不符或格式错误）",
      "%s is not a valid patent application number (ZC 0006-2003 format or check digit)"},
-    {"patent_kind_mismatch", "%s的专利类型与成果类型不符（发明专利类型位为 1 或 8，实用新型为 2 或 9）",
+    {"patent_kind_mismatch",
+     "%s的专利类型与成果类型不符（发明专利类型位为 1 或 8，实用新型为 2 或 9）",
      "%s: the patent type does not fit the kind (invention: type 1 or 8, utility model: 2 or 9)"},
     {"patent_required", "发明专利和实用新型须至少填写一个专利申请号",
      "An invention patent or utility model needs at least one patent application number"},
@@ -19,10 +21,12 @@ const struct msg msg_market_errors[] = {
     {"max_below_min", "%s不能小于下限", "%s cannot be below the lower bound"},
     {"invalid_date", "%s须为有效日期（YYYY-MM-DD）", "%s must be a valid date (YYYY-MM-DD)"},
     {"too_many", "%s数量过多", "Too many entries in %s"},
-    {"org_out_of_scope", "%s不存在或不在您的管辖范围内", "%s does not exist or is outside your scope"},
+    {"org_out_of_scope", "%s不存在或不在您的管辖范围内",
+     "%s does not exist or is outside your scope"},
     {"import_format", "无法识别的导入文件：须为 JSON Lines、CSV 或 XLSX",
      "Unrecognised import file: JSON Lines, CSV or XLSX expected"},
-    {"too_many_rows", "一次最多导入 5000 行，请拆分文件", "At most 5000 rows per import; split the file"},
+    {"too_many_rows", "一次最多导入 5000 行，请拆分文件",
+     "At most 5000 rows per import; split the file"},
     {"not_yours", "该外部编号的成果属于其他机构，不能覆盖",
      "The achievement with this external id belongs to another organisation"},
     {"invalid_csv", "CSV 格式错误（引号未闭合）", "Malformed CSV (unterminated quoted field)"},
@@ -32,7 +36,8 @@ const struct msg msg_market_errors[] = {
     {"not_a_string", "%s须为文本", "%s must be text"},
     {"not_an_array", "%s须为数组", "%s must be an array"},
     {"duplicate", "%s在本文件中重复出现", "%s appears earlier in this file"},
-    {"index_unavailable", "匹配索引尚未就绪，请稍后重试", "The matching index is not ready; try again later"},
+    {"index_unavailable", "匹配索引尚未就绪，请稍后重试",
+     "The matching index is not ready; try again later"},
     {NULL, NULL, NULL},
 };
 

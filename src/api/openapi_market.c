@@ -17,9 +17,10 @@ const struct openapi_schema openapi_market_schemas[] = {
      ",\"unit\":" STR_NULL "},\"additionalProperties\":false}},\"budget_min_fen\":" INT_NULL
      ",\"budget_max_fen\":" INT_NULL ",\"deadline\":{\"type\":[\"string\",\"null\"],\"format\":"
      "\"date\"},\"coop_modes\":{\"type\":\"array\",\"items\":{\"enum\":[\"委托开发\",\"合作开发\","
-     "\"技术转让\",\"技术许可\",\"技术服务\",\"揭榜挂帅\"]}},\"chain\":" STR_NULL ",\"field\":" STR_NULL
-     ",\"confidentiality\":{\"enum\":[\"public\",\"members\",\"brokers_only\"]},\"contact_name\":"
-     STR_NULL ",\"contact_phone\":" STR_NULL "},\"additionalProperties\":false}"},
+     "\"技术转让\",\"技术许可\",\"技术服务\",\"揭榜挂帅\"]}},\"chain\":" STR_NULL
+     ",\"field\":" STR_NULL ",\"confidentiality\":{\"enum\":[\"public\",\"members\",\"brokers_"
+                            "only\"]},\"contact_name\":" STR_NULL ",\"contact_phone\":" STR_NULL
+     "},\"additionalProperties\":false}"},
     {"DemandStatus",
      "{\"type\":\"object\",\"required\":[\"status\"],\"properties\":{\"status\":{\"enum\":"
      "[\"draft\",\"published\",\"matched\",\"closed\"]}},\"additionalProperties\":false}"},

@@ -38,9 +38,9 @@
 
 /* Chain families of data/market/demands.json. */
 enum family { F_AUTO, F_PUMP, F_PHARMA, F_MATERIAL, F_EQUIP, F_ELEC, F_ENERGY, F_HOME, F_N };
-static const char *const family_keys[F_N] = {"auto_parts",  "pump_valve", "pharma",
+static const char *const family_keys[F_N] = {"auto_parts",   "pump_valve",  "pharma",
                                              "new_material", "smart_equip", "electronic",
-                                             "new_energy",  "home"};
+                                             "new_energy",   "home"};
 
 /* A chain of a seed city and the demand family it draws from. add: the demo inserts it
  * (the reference data has only one umbrella chain for 嘉兴 and 扬州). */
@@ -140,8 +140,10 @@ static enum family field_family(const char *field)
     static const struct {
         const char *field; /* technology field */
         enum family fam;   /* family */
-    } m[] = {{"新材料", F_MATERIAL},          {"先进制造与自动化", F_EQUIP},
-             {"电子信息", F_ELEC},            {"生物与新医药", F_PHARMA},
+    } m[] = {{"新材料", F_MATERIAL},
+             {"先进制造与自动化", F_EQUIP},
+             {"电子信息", F_ELEC},
+             {"生物与新医药", F_PHARMA},
              {"新能源与节能", F_ENERGY}};
     for (size_t i = 0; field && i < sizeof(m) / sizeof(m[0]); i++)
         if (strcmp(m[i].field, field) == 0)
@@ -222,12 +224,12 @@ static int add_chains(struct db *db)
     for (size_t i = 0; rc == 0 && i < N_CHAINS; i++) {
         if (!chain_defs[i].add)
             continue;
-        rc = db_run(db_query(db,
-                             "INSERT OR IGNORE INTO chains(region_code, code, name, group_name, "
-                             "sort, created_at, updated_at) VALUES(?,?,?,?,?,?,?)",
-                             "ssssiii", chain_defs[i].region, chain_defs[i].code,
-                             chain_defs[i].name, chain_defs[i].group, (int64_t)(10 + i),
-                             CAL_START, CAL_START));
+        rc =
+            db_run(db_query(db,
+                            "INSERT OR IGNORE INTO chains(region_code, code, name, group_name, "
+                            "sort, created_at, updated_at) VALUES(?,?,?,?,?,?,?)",
+                            "ssssiii", chain_defs[i].region, chain_defs[i].code, chain_defs[i].name,
+                            chain_defs[i].group, (int64_t)(10 + i), CAL_START, CAL_START));
     }
     return rc;
 }
@@ -279,13 +281,14 @@ static json_t *achievement_of(struct demo_rng *rng, const struct corpus_rec *p,
     json_t *kw = json_array();
     for (int k = 0; k < p->n_kw && k < 50; k++)
         json_array_append_new(kw, json_string(p->kw[k]));
-    json_t *a = json_pack("{s:s,s:s,s:s,s:o,s:I}", "external_id", p->id, "title", p->title,
-                          "abstract", p->abstract, "keywords", kw, "owner_org_id",
-                          (json_int_t)owner->id);
+    json_t *a =
+        json_pack("{s:s,s:s,s:s,s:o,s:I}", "external_id", p->id, "title", p->title, "abstract",
+                  p->abstract, "keywords", kw, "owner_org_id", (json_int_t)owner->id);
     json_object_set_new(a, "discipline", p->discipline ? json_string(p->discipline) : json_null());
     json_object_set_new(a, "region_code", json_string(owner->region));
     json_object_set_new(a, "field", field ? json_string(field) : json_null());
-    json_object_set_new(a, "status", json_string(demo_rng_below(rng, 100) < 3 ? "draft" : "published"));
+    json_object_set_new(a, "status",
+                        json_string(demo_rng_below(rng, 100) < 3 ? "draft" : "published"));
     json_t *patents = json_array();
     const char *kind = "其他";
     if (field) {
@@ -296,11 +299,13 @@ static json_t *achievement_of(struct demo_rng *rng, const struct corpus_rec *p,
         kind = k == 0   ? "发明专利"
                : k == 1 ? "实用新型"
                : k == 2 ? "技术秘密"
-               : k == 3 ? (soft ? "软件著作权" : breeds(p->discipline) ? "新品种" : "发明专利")
+               : k == 3 ? (soft                    ? "软件著作权"
+                           : breeds(p->discipline) ? "新品种"
+                                                   : "发明专利")
                         : "其他";
-        int n_pat = strcmp(kind, "发明专利") == 0 ? 1 + (int)demo_rng_below(rng, 3)
+        int n_pat = strcmp(kind, "发明专利") == 0   ? 1 + (int)demo_rng_below(rng, 3)
                     : strcmp(kind, "实用新型") == 0 ? 1 + (int)demo_rng_below(rng, 2)
-                                                   : 0;
+                                                    : 0;
         for (int i = 0; i < n_pat; i++) {
             char num[32];
             patent_number(rng, 2015 + (int)demo_rng_below(rng, 10),
@@ -375,11 +380,10 @@ static json_t *family_problems(json_t *tmpl, enum family fam)
     return NULL;
 }
 
-static const char *const surnames[] = {"王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴",
-                                       "周", "徐", "孙", "马", "朱", "胡", "郭", "何", "林",
-                                       "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩",
-                                       "冯", "邓", "曹", "彭", "曾", "萧", "田", "董", "潘",
-                                       "袁", "蔡", "蒋", "余", "叶", "杜", "沈", "程", "魏"};
+static const char *const surnames[] = {
+    "王", "李", "张", "刘", "陈", "杨", "黄", "赵", "吴", "周", "徐", "孙", "马", "朱", "胡",
+    "郭", "何", "林", "罗", "高", "郑", "梁", "谢", "宋", "唐", "许", "韩", "冯", "邓", "曹",
+    "彭", "曾", "萧", "田", "董", "潘", "袁", "蔡", "蒋", "余", "叶", "杜", "沈", "程", "魏"};
 static const char *const given[] = {"伟", "芳", "娜", "敏", "静", "强", "磊", "军", "洋", "勇",
                                     "艳", "杰", "涛", "明", "超", "秀", "霞", "平", "刚", "桂",
                                     "华", "建", "国", "文", "斌", "辉", "宇", "浩", "凯", "鹏",
@@ -404,13 +408,11 @@ static int add_demand(struct db *db, struct demo_rng *rng, json_t *p, const char
                       const char *chain, const struct dorg *org, const char *status,
                       const char *conf, bool thin)
 {
-    json_t *d = json_pack("{s:I,s:s,s:s,s:O,s:O,s:O,s:s,s:s,s:s}", "org_id", (json_int_t)org->id,
-                          "region_code", org->region, "title",
-                          json_string_value(json_object_get(p, "title")), "problem",
-                          json_object_get(p, "problem"), "keywords",
-                          json_object_get(p, "keywords"), "coop_modes",
-                          json_object_get(p, "coop_modes"), "chain", chain, "field", field,
-                          "confidentiality", conf);
+    json_t *d = json_pack(
+        "{s:I,s:s,s:s,s:O,s:O,s:O,s:s,s:s,s:s}", "org_id", (json_int_t)org->id, "region_code",
+        org->region, "title", json_string_value(json_object_get(p, "title")), "problem",
+        json_object_get(p, "problem"), "keywords", json_object_get(p, "keywords"), "coop_modes",
+        json_object_get(p, "coop_modes"), "chain", chain, "field", field, "confidentiality", conf);
     if (demo_rng_below(rng, 10) < 8)
         json_object_set(d, "existing", json_object_get(p, "existing"));
     /* Indicators: all, or all but the last one. */
@@ -418,7 +420,8 @@ static int add_demand(struct db *db, struct demo_rng *rng, json_t *p, const char
     if (json_array_size(ind) > 2 && demo_rng_below(rng, 3) == 0)
         json_array_remove(ind, json_array_size(ind) - 1);
     json_t *b = json_object_get(p, "budget_wan");
-    int64_t lo = json_integer_value(json_array_get(b, 0)), hi = json_integer_value(json_array_get(b, 1));
+    int64_t lo = json_integer_value(json_array_get(b, 0)),
+            hi = json_integer_value(json_array_get(b, 1));
     int64_t max = (lo + (int64_t)demo_rng_below(rng, (uint32_t)(hi - lo + 1))) / 5 * 5;
     if (max < 5)
         max = 5;
@@ -446,7 +449,8 @@ static int add_demand(struct db *db, struct demo_rng *rng, json_t *p, const char
     person_name(rng, contact, sizeof(contact));
     json_object_set_new(d, "contact_name", json_string(contact));
     char phone[16];
-    snprintf(phone, sizeof(phone), "1%u%08u", 3 + demo_rng_below(rng, 7), demo_rng_below(rng, 100000000));
+    snprintf(phone, sizeof(phone), "1%u%08u", 3 + demo_rng_below(rng, 7),
+             demo_rng_below(rng, 100000000));
     json_object_set_new(d, "contact_phone", json_string(phone));
     struct demand_quality q;
     demand_quality(d, &q);
@@ -523,10 +527,11 @@ static int gen_demands(struct db *db, struct demo_rng *rng, const struct dorgs *
     /* The demo enterprises' own: published public, members-only, an incomplete draft;
      * and a brokers-only one for the second firm. */
     static const struct {
-        const char *key, *chain, *status, *conf; /* account anchor, chain, status, confidentiality */
-        enum family fam;                         /* problem family */
-        int problem;                             /* index in the family */
-        bool thin;                               /* leave the gate fields out */
+        const char *key, *chain, *status,
+            *conf;       /* account anchor, chain, status, confidentiality */
+        enum family fam; /* problem family */
+        int problem;     /* index in the family */
+        bool thin;       /* leave the gate fields out */
     } own[] = {
         {"ent_nanhu", "JX-AUTO-PARTS", "published", "public", F_AUTO, 0, false},
         {"ent_nanhu", "JX-SMART-EQUIP", "published", "members", F_EQUIP, 3, false},
@@ -539,7 +544,8 @@ static int gen_demands(struct db *db, struct demo_rng *rng, const struct dorgs *
         if (!org)
             continue;
         struct dorg o = {.id = org};
-        snprintf(o.region, sizeof(o.region), "%s", strcmp(own[i].key, "ent_nanhu") == 0 ? "330402" : "330411");
+        snprintf(o.region, sizeof(o.region), "%s",
+                 strcmp(own[i].key, "ent_nanhu") == 0 ? "330402" : "330411");
         json_t *fam = family_problems(tmpl, own[i].fam);
         json_t *p = json_array_get(json_object_get(fam, "problems"), (size_t)own[i].problem);
         rc = add_demand(db, rng, p, json_string_value(json_object_get(fam, "field")), own[i].chain,
@@ -592,14 +598,15 @@ static int gen_experts(struct db *db, struct demo_rng *rng, const struct corpus 
         buf_printf(&bio, "长期从事%s领域研究与工程应用，研究方向包括", disc);
         for (size_t j = 0; j < json_array_size(kw); j++)
             buf_printf(&bio, "%s%s", j ? "、" : "", json_string_value(json_array_get(kw, j)));
-        buf_printf(&bio, "。主持或参与国家及省部级科研项目 %u 项，授权发明专利 %u 件，"
-                         "为企业提供技术咨询与攻关服务。",
+        buf_printf(&bio,
+                   "。主持或参与国家及省部级科研项目 %u 项，授权发明专利 %u 件，"
+                   "为企业提供技术咨询与攻关服务。",
                    2 + demo_rng_below(rng, 12), 1 + demo_rng_below(rng, 20));
-        const char *title = from_inst ? titles_inst[demo_rng_below(rng, 5)]
-                                      : titles_ent[demo_rng_below(rng, 4)];
+        const char *title =
+            from_inst ? titles_inst[demo_rng_below(rng, 5)] : titles_ent[demo_rng_below(rng, 4)];
         json_t *x = json_pack("{s:s,s:s,s:I,s:s,s:[s,s],s:o,s:s}", "name", name, "title", title,
-                              "org_id", (json_int_t)org->id, "region_code", org->region,
-                              "fields", field, disc, "keywords", kw, "bio", buf_str(&bio));
+                              "org_id", (json_int_t)org->id, "region_code", org->region, "fields",
+                              field, disc, "keywords", kw, "bio", buf_str(&bio));
         char email[64];
         snprintf(email, sizeof(email), "expert%03d@example.org", e + 1);
         json_object_set_new(x, "email", json_string(email));

@@ -11,12 +11,12 @@
 
 const char *const market_ach_kinds[] = {"发明专利", "实用新型", "软件著作权", "新品种",
                                         "技术秘密", "其他",     NULL};
-const char *const market_transfer_modes[] = {"转让", "许可", "作价入股", "先用后转", "合作开发",
-                                             NULL};
+const char *const market_transfer_modes[] = {"转让",     "许可",     "作价入股",
+                                             "先用后转", "合作开发", NULL};
 const char *const market_coop_modes[] = {"委托开发", "合作开发", "技术转让", "技术许可",
                                          "技术服务", "揭榜挂帅", NULL};
-const char *const market_fields[] = {"电子信息",   "生物与新医药", "航空航天",
-                                     "新材料",     "高技术服务",   "新能源与节能",
+const char *const market_fields[] = {"电子信息",   "生物与新医药",     "航空航天",
+                                     "新材料",     "高技术服务",       "新能源与节能",
                                      "资源与环境", "先进制造与自动化", NULL};
 const char *const market_confidentiality[] = {"public", "members", "brokers_only", NULL};
 const char *const market_demand_status[] = {"draft", "published", "matched", "closed", NULL};
@@ -329,7 +329,8 @@ void demand_quality(json_t *d, struct demand_quality *q)
         q->score += 20;
     else
         miss(q, "indicators", true);
-    json_t *bmin = json_object_get(d, "budget_min_fen"), *bmax = json_object_get(d, "budget_max_fen");
+    json_t *bmin = json_object_get(d, "budget_min_fen"),
+           *bmax = json_object_get(d, "budget_max_fen");
     if ((json_is_integer(bmin) && json_integer_value(bmin) > 0) ||
         (json_is_integer(bmax) && json_integer_value(bmax) > 0))
         q->score += 15;
@@ -363,8 +364,10 @@ void demand_quality(json_t *d, struct demand_quality *q)
 
 bool demand_transition_ok(const char *from, const char *to)
 {
-    static const char *const allowed[][2] = {{"draft", "published"},   {"published", "matched"},
-                                             {"published", "closed"},  {"matched", "closed"},
+    static const char *const allowed[][2] = {{"draft", "published"},
+                                             {"published", "matched"},
+                                             {"published", "closed"},
+                                             {"matched", "closed"},
                                              {"matched", "published"}};
     if (!from || !to)
         return false;
@@ -414,12 +417,12 @@ void market_trl_range(unsigned coop_modes, int *lo, int *hi)
 
 /* Transfer modes (bits of market_transfer_modes) that serve each cooperation mode. */
 static const unsigned mode_fit[] = {
-    1u << 4,                       /* 委托开发: 合作开发 */
-    1u << 4,                       /* 合作开发: 合作开发 */
-    1u << 0 | 1u << 2 | 1u << 3,   /* 技术转让: 转让, 作价入股, 先用后转 */
-    1u << 1 | 1u << 3,             /* 技术许可: 许可, 先用后转 */
-    1u << 1 | 1u << 4,             /* 技术服务: 许可, 合作开发 */
-    1u << 4,                       /* 揭榜挂帅: 合作开发 */
+    1u << 4,                     /* 委托开发: 合作开发 */
+    1u << 4,                     /* 合作开发: 合作开发 */
+    1u << 0 | 1u << 2 | 1u << 3, /* 技术转让: 转让, 作价入股, 先用后转 */
+    1u << 1 | 1u << 3,           /* 技术许可: 许可, 先用后转 */
+    1u << 1 | 1u << 4,           /* 技术服务: 许可, 合作开发 */
+    1u << 4,                     /* 揭榜挂帅: 合作开发 */
 };
 
 /* True when both strings are set, non-empty and equal. */

@@ -23,10 +23,11 @@
 #include <stdint.h>
 
 /* Code lists, each ended by NULL. */
-extern const char *const market_ach_kinds[];       /* 发明专利 实用新型 软件著作权 新品种 技术秘密 其他 */
-extern const char *const market_transfer_modes[];  /* 转让 许可 作价入股 先用后转 合作开发 */
-extern const char *const market_coop_modes[];      /* 委托开发 合作开发 技术转让 技术许可 技术服务 揭榜挂帅 */
-extern const char *const market_fields[];          /* the 8 国家重点支持的高新技术领域 */
+extern const char *const market_ach_kinds[]; /* 发明专利 实用新型 软件著作权 新品种 技术秘密 其他 */
+extern const char *const market_transfer_modes[]; /* 转让 许可 作价入股 先用后转 合作开发 */
+extern const char
+    *const market_coop_modes[]; /* 委托开发 合作开发 技术转让 技术许可 技术服务 揭榜挂帅 */
+extern const char *const market_fields[]; /* the 8 国家重点支持的高新技术领域 */
 extern const char *const market_confidentiality[]; /* public members brokers_only */
 extern const char *const market_demand_status[];   /* draft published matched closed */
 extern const char *const market_ach_status[];      /* draft published withdrawn */
@@ -74,11 +75,11 @@ bool market_expert_check(json_t *e, struct market_problem *p);
  * field 5, keywords 5) and what is missing, in that order. */
 #define MARKET_MAX_MISSING 10
 struct demand_quality {
-    int score;                              /* 0..100 */
-    int n_missing;                          /* fields missing or too thin */
+    int score;                               /* 0..100 */
+    int n_missing;                           /* fields missing or too thin */
     const char *missing[MARKET_MAX_MISSING]; /* their JSON keys */
-    int n_gate;                             /* of those, the ones that block publishing */
-    const char *gate[MARKET_MAX_MISSING];   /* their JSON keys */
+    int n_gate;                              /* of those, the ones that block publishing */
+    const char *gate[MARKET_MAX_MISSING];    /* their JSON keys */
 };
 /* Computes the quality of demand d (API keys; indicators an array of objects). */
 void demand_quality(json_t *d, struct demand_quality *q);
@@ -90,14 +91,14 @@ bool demand_is_public(const char *status, const char *conf);
 
 /* The matching signals. */
 enum market_signal {
-    SIG_CHAIN = 0,  /* same industry chain (code or name) */
-    SIG_FIELD,      /* same technology field, or same discipline */
-    SIG_TRL,        /* the achievement's TRL suits the demand's cooperation modes */
-    SIG_MODE,       /* a transfer mode fits a cooperation mode */
-    SIG_REGION,     /* same county (1), city (0.6) or province (0.3) */
-    SIG_TRACK,      /* track record: log2(1 + deals) / 3, at most 1; deals = the owner's
-                       registered technology contracts as seller (contracts table), plus
-                       the transactions declared on the achievement (deal_count) */
+    SIG_CHAIN = 0, /* same industry chain (code or name) */
+    SIG_FIELD,     /* same technology field, or same discipline */
+    SIG_TRL,       /* the achievement's TRL suits the demand's cooperation modes */
+    SIG_MODE,      /* a transfer mode fits a cooperation mode */
+    SIG_REGION,    /* same county (1), city (0.6) or province (0.3) */
+    SIG_TRACK,     /* track record: log2(1 + deals) / 3, at most 1; deals = the owner's
+                      registered technology contracts as seller (contracts table), plus
+                      the transactions declared on the achievement (deal_count) */
     SIG_N
 };
 /* The signals' names in the API ("chain", "field", "trl", "mode", "region",

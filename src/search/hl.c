@@ -51,8 +51,8 @@ static int span_cmp(const void *a, const void *b)
 }
 
 /* Finds the terms in the folded text t; writes up to max merged spans. */
-static int find_folded(const struct folded *t, const char *const *terms, int n,
-                       struct hl_span *out, int max)
+static int find_folded(const struct folded *t, const char *const *terms, int n, struct hl_span *out,
+                       int max)
 {
     int cap = 64, m = 0;
     struct hl_span *all = xmalloc((size_t)cap * sizeof(*all));

@@ -13,24 +13,24 @@
 
 /* A base index shared by the snapshots built on it. */
 struct base {
-    atomic_int refs;          /* snapshots (and the live index) holding it */
-    struct match_index *ix;   /* the index */
+    atomic_int refs;        /* snapshots (and the live index) holding it */
+    struct match_index *ix; /* the index */
 };
 
 /* A published, immutable view: base + delta + tombstones. */
 struct live_snap {
-    atomic_int refs;         /* holders */
-    struct base *base;       /* shared base */
+    atomic_int refs;           /* holders */
+    struct base *base;         /* shared base */
     struct match_index *delta; /* current versions of touched rows (NULL: none) */
-    uint64_t *hide;          /* tombstones over the base's document numbers (NULL: none) */
-    uint32_t hidden;         /* bits set in hide */
+    uint64_t *hide;            /* tombstones over the base's document numbers (NULL: none) */
+    uint32_t hidden;           /* bits set in hide */
 };
 
 /* A touched row: its latest version (or a deletion) and when it was touched. */
 struct entry {
-    int64_t id;       /* row id */
-    uint64_t seq;     /* touch sequence number */
-    bool deleted;     /* the row is gone */
+    int64_t id;        /* row id */
+    uint64_t seq;      /* touch sequence number */
+    bool deleted;      /* the row is gone */
     struct live_doc d; /* its texts when not deleted */
 };
 

@@ -48,8 +48,8 @@ struct live_source {
 
 /* One merged hit. */
 struct live_hit {
-    struct match_hit hit;          /* the hit in its own index (doc, id, scores) */
-    const struct match_index *ix;  /* that index (the base or the delta): for explain */
+    struct match_hit hit;         /* the hit in its own index (doc, id, scores) */
+    const struct match_index *ix; /* that index (the base or the delta): for explain */
 };
 
 /* Counters of a live index. */

@@ -41,8 +41,10 @@ static const struct live_source sources[MC_N] = {
      "i.unit, '；') FROM demand_indicators i WHERE i.demand_id = d.id), ''), d.problem, d.field "
      "FROM demands d WHERE d.id = ?"},
     {"experts",
-     "SELECT id, fields, keywords, bio || ' ' || coalesce(title, ''), NULL FROM experts ORDER BY id",
-     "SELECT id, fields, keywords, bio || ' ' || coalesce(title, ''), NULL FROM experts WHERE id = ?"},
+     "SELECT id, fields, keywords, bio || ' ' || coalesce(title, ''), NULL FROM experts ORDER BY "
+     "id",
+     "SELECT id, fields, keywords, bio || ' ' || coalesce(title, ''), NULL FROM experts WHERE id = "
+     "?"},
 };
 
 /* The names of the three indexed fields per corpus, as the reasons call them. */
@@ -131,8 +133,9 @@ static bool list_has(json_t *o, const char *k, const char *v)
     json_t *e;
     if (!v)
         return false;
-    json_array_foreach(json_object_get(o, k), i, e) if (json_string_value(e) &&
-                                                        strcmp(json_string_value(e), v) == 0) return true;
+    json_array_foreach(json_object_get(o, k), i,
+                       e) if (json_string_value(e) &&
+                              strcmp(json_string_value(e), v) == 0) return true;
     return false;
 }
 
@@ -183,11 +186,11 @@ static void ach_attrs(json_t *r, const struct market_attrs *q, struct market_att
 
 /* One candidate. */
 struct cand {
-    struct live_hit h;     /* its text hit */
-    json_t *rec;           /* its record (NULL: filtered out) */
-    double sig[SIG_N];     /* signal contributions */
+    struct live_hit h;      /* its text hit */
+    json_t *rec;            /* its record (NULL: filtered out) */
+    double sig[SIG_N];      /* signal contributions */
     double strength[SIG_N]; /* signal strengths */
-    double score;          /* text + contributions */
+    double score;           /* text + contributions */
 };
 
 /* Orders candidates by id (for attaching records). */
@@ -409,14 +412,15 @@ static void write_signal(struct jw *w, int s, const struct cand *c, const struct
     num4(w, c->strength[s]);
     switch (s) {
     case SIG_CHAIN:
-        jw_kstr(w, "value", sup->chain_name && d->chain_name && strcmp(sup->chain_name, d->chain_name) == 0
-                               ? sup->chain_name
-                               : sup->chain);
+        jw_kstr(w, "value",
+                sup->chain_name && d->chain_name && strcmp(sup->chain_name, d->chain_name) == 0
+                    ? sup->chain_name
+                    : sup->chain);
         break;
     case SIG_FIELD:
-        jw_kstr(w, "value", sup->field && d->field && strcmp(sup->field, d->field) == 0
-                               ? sup->field
-                               : sup->discipline);
+        jw_kstr(w, "value",
+                sup->field && d->field && strcmp(sup->field, d->field) == 0 ? sup->field
+                                                                            : sup->discipline);
         break;
     case SIG_TRL: {
         int lo, hi;
@@ -584,14 +588,14 @@ static int to_achievements(struct db *db, json_t *dem, const char *text, int k, 
 
 /* An institution: an owner organisation with its best achievement candidates. */
 struct inst {
-    int64_t org_id;   /* organisation */
-    int first;        /* index of its best candidate */
-    int n;            /* candidates (≤ 3 used) */
-    int idx[3];       /* its three best candidates */
-    double text;      /* best + ½ second + ¼ third */
-    double sig[SIG_N]; /* signal contributions */
+    int64_t org_id;         /* organisation */
+    int first;              /* index of its best candidate */
+    int n;                  /* candidates (≤ 3 used) */
+    int idx[3];             /* its three best candidates */
+    double text;            /* best + ½ second + ¼ third */
+    double sig[SIG_N];      /* signal contributions */
     double strength[SIG_N]; /* signal strengths */
-    double score;     /* text + signals */
+    double score;           /* text + signals */
     struct market_attrs at; /* its side of the signals */
 };
 
@@ -646,7 +650,8 @@ static int to_institutions(struct db *db, json_t *dem, const char *text, int k, 
             in[j].text += decay[in[j].n] * c[i].h.hit.text;
         }
         in[j].n++;
-        if (c[i].rec && js(c[i].rec, "field") && q.field && strcmp(js(c[i].rec, "field"), q.field) == 0)
+        if (c[i].rec && js(c[i].rec, "field") && q.field &&
+            strcmp(js(c[i].rec, "field"), q.field) == 0)
             in[j].at.field = q.field;
     }
     double best = 0;
@@ -768,17 +773,18 @@ static int to_experts(struct db *db, const struct auth_user *u, json_t *dem, con
         db_args_int(&a, staff);
         db_args_int(&a, u && u->org_id ? u->org_id : -1);
         db_args_int(&a, q.org_id);
-        n = attach(db,
-                   "SELECT e.id, e.name, e.title, e.org_id, o.name AS org_name, e.affiliation, "
-                   "e.region_code, r.name AS region_name, e.fields AS fields_json, "
-                   "e.keywords AS keywords_json, e.bio, "
-                   "CASE WHEN ?2 OR (e.org_id IS NOT NULL AND e.org_id = ?3) THEN e.email END AS email, "
-                   "CASE WHEN ?4 OR (e.org_id IS NOT NULL AND e.org_id = ?5) THEN e.phone END AS phone "
-                   "FROM experts e LEFT JOIN orgs o ON o.id = e.org_id "
-                   "LEFT JOIN regions r ON r.code = e.region_code "
-                   "WHERE e.id IN (SELECT value FROM json_each(?1)) AND "
-                   "(e.org_id IS NULL OR e.org_id <> ?6)",
-                   &a, c, n);
+        n = attach(
+            db,
+            "SELECT e.id, e.name, e.title, e.org_id, o.name AS org_name, e.affiliation, "
+            "e.region_code, r.name AS region_name, e.fields AS fields_json, "
+            "e.keywords AS keywords_json, e.bio, "
+            "CASE WHEN ?2 OR (e.org_id IS NOT NULL AND e.org_id = ?3) THEN e.email END AS email, "
+            "CASE WHEN ?4 OR (e.org_id IS NOT NULL AND e.org_id = ?5) THEN e.phone END AS phone "
+            "FROM experts e LEFT JOIN orgs o ON o.id = e.org_id "
+            "LEFT JOIN regions r ON r.code = e.region_code "
+            "WHERE e.id IN (SELECT value FROM json_each(?1)) AND "
+            "(e.org_id IS NULL OR e.org_id <> ?6)",
+            &a, c, n);
     }
     if (n < 0) {
         cands_free(c, 0);

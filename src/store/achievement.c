@@ -139,7 +139,7 @@ static void build_from_where(struct buf *sql, struct db_args *args, const struct
     buf_puts(sql, "WHERE 1=1 ");
     ach_visible_where(sql, args, u);
     static const struct {
-        size_t off;      /* member of struct ach_filter */
+        size_t off;       /* member of struct ach_filter */
         const char *cond; /* condition with one ? */
     } eq[] = {
         {offsetof(struct ach_filter, kind), "AND a.kind = ? "},
@@ -205,7 +205,10 @@ struct db_stmt *ach_list(struct db *db, const struct auth_user *u, const struct 
     buf_puts(&sql, ach_select_sql);
     build_from_where(&sql, &a, u, f);
     bool rank = strcmp(sort_col, "rank") == 0 && f->fts;
-    return db_page(db, &sql, &a, rank ? "f" : "a", rank ? "rank" : strcmp(sort_col, "rank") == 0 ? "id" : sort_col,
+    return db_page(db, &sql, &a, rank ? "f" : "a",
+                   rank                            ? "rank"
+                   : strcmp(sort_col, "rank") == 0 ? "id"
+                                                   : sort_col,
                    rank ? false : desc, limit, offset);
 }
 
@@ -321,7 +324,8 @@ int ach_delete(struct db *db, int64_t id)
 bool market_chain_exists(struct db *db, const char *code)
 {
     int64_t n = 0;
-    return code && db_scalar(db_query(db, "SELECT count(*) FROM chains WHERE code=?", "s", code),
-                             &n) == 0 &&
+    return code &&
+           db_scalar(db_query(db, "SELECT count(*) FROM chains WHERE code=?", "s", code), &n) ==
+               0 &&
            n > 0;
 }

@@ -33,7 +33,8 @@ void demand_visible_where(struct buf *sql, struct db_args *a, const struct auth_
         db_args_int(a, u->org_id);
     }
     if (u->role->scope == SCOPE_REGION) {
-        buf_puts(sql, " OR (d.region_code >= ? AND d.region_code < ? AND (? OR d.status <> 'draft'))");
+        buf_puts(sql,
+                 " OR (d.region_code >= ? AND d.region_code < ? AND (? OR d.status <> 'draft'))");
         db_args_text(a, u->scope.lo);
         db_args_text(a, u->scope.hi);
         db_args_int(a, auth_can(u, CAP_DEMAND_WRITE));
@@ -161,7 +162,8 @@ static char *arr_text(json_t *o, const char *k)
 }
 
 /* Binds the editable columns 1..14 in the order of the INSERT/UPDATE column lists. */
-static int bind_cols(struct db_stmt *st, json_t *d, const char *kw, const char *modes, int completeness)
+static int bind_cols(struct db_stmt *st, json_t *d, const char *kw, const char *modes,
+                     int completeness)
 {
     int rc = 0;
     int i = 1;
@@ -173,8 +175,9 @@ static int bind_cols(struct db_stmt *st, json_t *d, const char *kw, const char *
     rc |= db_bind_text(st, i++, kw);
     static const char *money[] = {"budget_min_fen", "budget_max_fen"};
     for (int m = 0; m < 2; m++)
-        rc |= has_int(d, money[m]) ? db_bind_int(st, i++, json_integer_value(json_object_get(d, money[m])))
-                                   : db_bind_null(st, i++);
+        rc |= has_int(d, money[m])
+                  ? db_bind_int(st, i++, json_integer_value(json_object_get(d, money[m])))
+                  : db_bind_null(st, i++);
     rc |= db_bind_text(st, i++, s(d, "deadline"));
     rc |= db_bind_text(st, i++, modes);
     rc |= db_bind_text(st, i++, s(d, "chain"));
@@ -245,10 +248,10 @@ int demand_update(struct db *db, int64_t id, json_t *d, int completeness, int64_
             "updated_at=?, updated_by=nullif(?,0) WHERE id=?");
     int rc = st ? bind_cols(st, d, kw, modes, completeness) : KC_ERR_DB;
     if (!rc)
-        rc = db_bind_int(st, 17, time_now()) | db_bind_int(st, 18, user_id) |
-                     db_bind_int(st, 19, id)
-                 ? KC_ERR_DB
-                 : 0;
+        rc =
+            db_bind_int(st, 17, time_now()) | db_bind_int(st, 18, user_id) | db_bind_int(st, 19, id)
+                ? KC_ERR_DB
+                : 0;
     if (!rc)
         rc = db_run(st);
     else if (st)

@@ -9,12 +9,12 @@
 
 /* The select with the contact columns computed from a visibility flag bound first
  * (1: show), then the viewer's organisation for "own organisation". */
-#define EXPERT_SELECT                                                                            \
-    "SELECT e.id, e.name, e.title, e.org_id, o.name AS org_name, e.affiliation, e.region_code, " \
-    "r.name AS region_name, e.fields AS fields_json, e.keywords AS keywords_json, e.bio, "       \
-    "CASE WHEN ? OR (e.org_id IS NOT NULL AND e.org_id = ?) THEN e.email END AS email, "         \
-    "CASE WHEN ? OR (e.org_id IS NOT NULL AND e.org_id = ?) THEN e.phone END AS phone, "         \
-    "e.created_at, e.updated_at FROM experts e LEFT JOIN orgs o ON o.id = e.org_id "             \
+#define EXPERT_SELECT                                                                              \
+    "SELECT e.id, e.name, e.title, e.org_id, o.name AS org_name, e.affiliation, e.region_code, "   \
+    "r.name AS region_name, e.fields AS fields_json, e.keywords AS keywords_json, e.bio, "         \
+    "CASE WHEN ? OR (e.org_id IS NOT NULL AND e.org_id = ?) THEN e.email END AS email, "           \
+    "CASE WHEN ? OR (e.org_id IS NOT NULL AND e.org_id = ?) THEN e.phone END AS phone, "           \
+    "e.created_at, e.updated_at FROM experts e LEFT JOIN orgs o ON o.id = e.org_id "               \
     "LEFT JOIN regions r ON r.code = e.region_code "
 
 /* True when u sees every expert's contacts (admins and region staff). */
@@ -94,9 +94,8 @@ int expert_get(struct db *db, const struct auth_user *u, int64_t id, json_t **ou
     return rc == DB_ROW ? 0 : KC_ERR_NOT_FOUND;
 }
 
-struct db_stmt *expert_list(struct db *db, const struct auth_user *u,
-                            const struct expert_filter *f, const char *sort_col, bool desc,
-                            int64_t limit, int64_t offset)
+struct db_stmt *expert_list(struct db *db, const struct auth_user *u, const struct expert_filter *f,
+                            const char *sort_col, bool desc, int64_t limit, int64_t offset)
 {
     struct buf sql = {0};
     struct db_args a = {0};
@@ -136,7 +135,8 @@ static int bind_cols(struct db_stmt *st, json_t *e)
     int rc = 0, i = 1;
     rc |= db_bind_text(st, i++, s(e, "name"));
     rc |= db_bind_text(st, i++, s(e, "title"));
-    rc |= json_is_integer(org) ? db_bind_int(st, i++, json_integer_value(org)) : db_bind_null(st, i++);
+    rc |= json_is_integer(org) ? db_bind_int(st, i++, json_integer_value(org))
+                               : db_bind_null(st, i++);
     rc |= db_bind_text(st, i++, s(e, "affiliation"));
     rc |= db_bind_text(st, i++, s(e, "region_code"));
     rc |= db_bind_text(st, i++, fields);
@@ -174,9 +174,10 @@ int expert_insert(struct db *db, json_t *e, int64_t user_id, int64_t *id)
 
 int expert_update(struct db *db, int64_t id, json_t *e, int64_t user_id)
 {
-    struct db_stmt *st = db_prep(db, "UPDATE experts SET name=?, title=?, org_id=?, affiliation=?, "
-                                     "region_code=?, fields=?, keywords=?, bio=?, email=?, phone=?, "
-                                     "updated_at=?, updated_by=nullif(?,0) WHERE id=?");
+    struct db_stmt *st =
+        db_prep(db, "UPDATE experts SET name=?, title=?, org_id=?, affiliation=?, "
+                    "region_code=?, fields=?, keywords=?, bio=?, email=?, phone=?, "
+                    "updated_at=?, updated_by=nullif(?,0) WHERE id=?");
     if (!st)
         return KC_ERR_DB;
     int rc = bind_cols(st, e);

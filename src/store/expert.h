@@ -22,9 +22,9 @@ struct db_stmt;
 
 /* List filters; NULL / 0 do not filter. */
 struct expert_filter {
-    const char *q;     /* substring of name, affiliation, fields or keywords */
-    const char *field; /* contained in fields */
-    int64_t org_id;    /* affiliation organisation */
+    const char *q;       /* substring of name, affiliation, fields or keywords */
+    const char *field;   /* contained in fields */
+    int64_t org_id;      /* affiliation organisation */
     struct scope region; /* region prefix range */
 };
 
@@ -36,9 +36,8 @@ bool expert_writable(const struct auth_user *u, int64_t org_id, const char *regi
 /* Loads one expert (the API shape; contacts removed when u may not see them). */
 int expert_get(struct db *db, const struct auth_user *u, int64_t id, json_t **out) KC_MUST_CHECK;
 /* Prepares the list query (contacts as for expert_get: the select hides them). */
-struct db_stmt *expert_list(struct db *db, const struct auth_user *u,
-                            const struct expert_filter *f, const char *sort_col, bool desc,
-                            int64_t limit, int64_t offset);
+struct db_stmt *expert_list(struct db *db, const struct auth_user *u, const struct expert_filter *f,
+                            const char *sort_col, bool desc, int64_t limit, int64_t offset);
 /* Counts the rows the same filters select. */
 int expert_count(struct db *db, const struct expert_filter *f, int64_t *n) KC_MUST_CHECK;
 /* Inserts a validated record (API keys); returns its id. */

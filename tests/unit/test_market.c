@@ -69,7 +69,8 @@ static void test_quality_gate(void **state)
     assert_true(has(q.gate, q.n_gate, "budget"));
     json_decref(d);
 
-    d = J("{\"title\":\"全部填写的需求\",\"problem\":\"" "这是一个足够长的技术难题描述，用来说明应用场景、"
+    d = J("{\"title\":\"全部填写的需求\",\"problem\":\""
+          "这是一个足够长的技术难题描述，用来说明应用场景、"
           "现有方案的不足以及希望达到的目标，长度超过五十个字符。\","
           "\"existing\":\"有设备\",\"keywords\":[\"铝合金\"],\"indicators\":[{\"name\":\"a\","
           "\"target\":\"b\"}],\"budget_min_fen\":1,\"deadline\":\"2027-01-01\",\"coop_modes\":"
@@ -181,8 +182,7 @@ static void test_record_checks(void **state)
         {"{\"confidentiality\":\"secret\"}", "confidentiality", "invalid_value"},
         {"{\"budget_min_fen\":-1}", "budget_min_fen", "out_of_range"},
         {"{\"indicators\":[1]}", "indicators[0]", "wrong_type"},
-        {"{\"indicators\":[{\"name\":\"x\",\"target\":\"\"}]}", "indicators[0].target",
-         "required"},
+        {"{\"indicators\":[{\"name\":\"x\",\"target\":\"\"}]}", "indicators[0].target", "required"},
         {"{\"indicators\":[{\"name\":\"x\",\"target\":\"y\",\"why\":1}]}", "indicators[0]",
          "unknown_field"},
         {"{\"indicators\":[{\"name\":\"x\",\"target\":\"y\",\"unit\":5}]}", "indicators[0].unit",
@@ -212,25 +212,31 @@ static void test_signals(void **state)
     double s[SIG_N];
     unsigned transfer = 1u << market_index(market_coop_modes, "技术转让");
     unsigned develop = 1u << market_index(market_coop_modes, "合作开发");
-    struct market_attrs d = {.chain = "TZ-AUTO", .chain_name = "汽车制造", .field = "新材料",
-                             .region_code = "331081", .modes = transfer};
-    struct market_attrs a = {.chain = "JX-AUTO", .chain_name = "汽车制造", .discipline = "x",
-                             .region_code = "331082", .trl = 7,
+    struct market_attrs d = {.chain = "TZ-AUTO",
+                             .chain_name = "汽车制造",
+                             .field = "新材料",
+                             .region_code = "331081",
+                             .modes = transfer};
+    struct market_attrs a = {.chain = "JX-AUTO",
+                             .chain_name = "汽车制造",
+                             .discipline = "x",
+                             .region_code = "331082",
+                             .trl = 7,
                              .modes = 1u << market_index(market_transfer_modes, "转让"),
                              .deals = 7};
     market_signals(&d, &a, s);
-    assert_true(s[SIG_CHAIN] == 1);           /* same chain name in another city */
-    assert_true(s[SIG_FIELD] == 0);           /* no field on the supply side */
-    assert_true(s[SIG_TRL] == 1);             /* 7 in 6..9 */
-    assert_true(s[SIG_MODE] == 1);            /* 转让 serves 技术转让 */
+    assert_true(s[SIG_CHAIN] == 1);                          /* same chain name in another city */
+    assert_true(s[SIG_FIELD] == 0);                          /* no field on the supply side */
+    assert_true(s[SIG_TRL] == 1);                            /* 7 in 6..9 */
+    assert_true(s[SIG_MODE] == 1);                           /* 转让 serves 技术转让 */
     assert_true(s[SIG_REGION] > 0.5 && s[SIG_REGION] < 0.7); /* same city */
-    assert_true(s[SIG_TRACK] > 0.99);         /* log2(8)/3 = 1 */
+    assert_true(s[SIG_TRACK] > 0.99);                        /* log2(8)/3 = 1 */
     /* Cooperative development wants TRL 3..7: 9 is two levels off. */
     d.modes = develop;
     a.trl = 9;
     market_signals(&d, &a, s);
     assert_true(s[SIG_TRL] == 0);
-    assert_true(s[SIG_MODE] == 0);            /* 转让 does not serve 合作开发 */
+    assert_true(s[SIG_MODE] == 0); /* 转让 does not serve 合作开发 */
     a.trl = 8;
     market_signals(&d, &a, s);
     assert_true(s[SIG_TRL] == 0.5);
@@ -289,7 +295,8 @@ static void test_highlight(void **state)
     assert_string_equal(spans_json(NULL, t1, 1, false, 0), "[]");
     /* A snippet of 10 characters around the first hit, with ellipses. */
     const char *t6[] = {"叶轮"};
-    const char *long_text = "本发明涉及一种离心泵，其特征在于采用三元流设计的叶轮，效率高，噪声低，寿命长。";
+    const char *long_text =
+        "本发明涉及一种离心泵，其特征在于采用三元流设计的叶轮，效率高，噪声低，寿命长。";
     assert_string_equal(spans_json(long_text, t6, 1, true, 10),
                         "{\"text\":\"…计的叶轮，效率高，噪…\",\"spans\":[[3,5]]}");
     assert_string_equal(spans_json("短文本叶轮", t6, 1, true, 10),

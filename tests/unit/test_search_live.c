@@ -130,8 +130,9 @@ static void test_sync(void **state)
     int64_t old = 7;
     const char *old_title = corp.r[6].title;
     assert_int_equal(best(L, old_title), old);
-    assert_int_equal(db_run(db_query(db, "UPDATE achievements SET title='钒钛磁铁矿冶炼渣综合利用', "
-                                         "abstract='', keywords='[]' WHERE id=?",
+    assert_int_equal(db_run(db_query(db,
+                                     "UPDATE achievements SET title='钒钛磁铁矿冶炼渣综合利用', "
+                                     "abstract='', keywords='[]' WHERE id=?",
                                      "i", old)),
                      0);
     assert_int_equal(live_touch(L, db, &old, 1), 0);
@@ -142,8 +143,8 @@ static void test_sync(void **state)
     assert_int_equal(st.delta_docs, 2);
     /* Deleted: gone from both parts. */
     int64_t two[] = {old, id};
-    assert_int_equal(db_run(db_query(db, "DELETE FROM achievements WHERE id IN (?, ?)", "ii", old, id)),
-                     0);
+    assert_int_equal(
+        db_run(db_query(db, "DELETE FROM achievements WHERE id IN (?, ?)", "ii", old, id)), 0);
     assert_int_equal(live_touch(L, db, two, 2), 0);
     assert_false(in_top(L, "钒钛磁铁矿冶炼渣", 50, old));
     assert_false(in_top(L, title, 50, id));
@@ -214,10 +215,10 @@ static void test_delta_like_full(void **state)
 /* Reader threads search while the main thread touches rows and background rebuilds
  * swap the base in. */
 struct reader {
-    struct live *L;        /* the index */
-    atomic_int *stop;      /* set when the writer is done */
-    long searches;         /* searches done */
-    int bad;               /* results with impossible ids */
+    struct live *L;   /* the index */
+    atomic_int *stop; /* set when the writer is done */
+    long searches;    /* searches done */
+    int bad;          /* results with impossible ids */
 };
 
 /* Searches titles in a loop until told to stop. */
@@ -256,7 +257,8 @@ static void test_threads_and_rebuild(void **state)
      * rebuilds run in the background meanwhile. */
     for (int64_t id = 1; id <= 150; id++) {
         const char *t = corp.r[N_BASE + N_MORE + (size_t)id].title;
-        assert_int_equal(db_run(db_query(db, "UPDATE achievements SET title=? WHERE id=?", "si", t, id)), 0);
+        assert_int_equal(
+            db_run(db_query(db, "UPDATE achievements SET title=? WHERE id=?", "si", t, id)), 0);
         assert_int_equal(live_touch(L, db, &id, 1), 0);
     }
     live_wait(L);

@@ -366,8 +366,9 @@ test('a city officer saves a new 创新积分 version in the structured editor',
   const c = await loggedIn('city_jiaxing')
   try {
     await openMenu(c.sel, 'points_config')
-    await c.sel('config-indicators').waitFor()
-    await c.page.waitForFunction(() => document.querySelectorAll('[data-test="config-indicators"] .el-table__body-wrapper tr').length >= 18)
+    // The editor renders ~20 rows of inputs; on a loaded 2-core machine that took >15 s.
+    await c.sel('config-indicators').waitFor({ timeout: 60000 })
+    await c.page.waitForFunction(() => document.querySelectorAll('[data-test="config-indicators"] .el-table__body-wrapper tr').length >= 18, null, { timeout: 60000 })
     await unresolved(c.page, 'points editor', c.problems)
     // Break the weights first: the server's error names the field.
     const w = c.sel('weight-rd_expense-startup').locator('input')

@@ -190,6 +190,16 @@ test('enterprise edits and submits a draft year; the county officer verifies it;
     await e.page.locator('.el-message-box').waitFor({ state: 'hidden' })
     await e.page.waitForFunction((y) => document.querySelector(`[data-test="year-status-${y}"]`)?.textContent.trim() === '已提交', year)
     assert.equal(await e.sel(`year-verify-${year}`).count(), 0, 'an enterprise has no verify button')
+
+    // The profile: declare a led standard through the edit dialog.
+    await e.sel('profile-edit').click()
+    const pd = e.page.locator('.el-dialog').filter({ has: e.sel('profile-save') })
+    await pd.waitFor()
+    await e.sel('profile-led_standard_5y').locator('label', { hasText: '是' }).click()
+    await e.sel('profile-save').click()
+    await pd.waitFor({ state: 'hidden' })
+    const prof = (await ent.get(`/api/v1/enterprises/${own.uscc}`)).json
+    assert.equal(prof.led_standard_5y, true, 'the profile edit was saved')
     assert.deepEqual(e.problems, [])
   } finally {
     await e.context.close()
