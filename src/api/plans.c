@@ -53,8 +53,8 @@ static bool q_int(struct http_req *r, const char *name, int64_t lo, int64_t hi, 
 
 /* ---- plans --------------------------------------------------------------------------- */
 
-static const char *const plan_sorts[] = {"id", "code", "title", "period_end", "region_code",
-                                         "created_at", NULL};
+static const char *const plan_sorts[] = {"id",          "code",       "title", "period_end",
+                                         "region_code", "created_at", NULL};
 
 /* Reads the plan list filters. */
 static bool plan_filters(struct http_req *r, struct plan_filter *f)
@@ -207,15 +207,16 @@ int api_plans_patch(struct http_req *r)
         if (rc)
             break;
         char sql[128];
-        snprintf(sql, sizeof(sql), "UPDATE plans SET %s = ?, updated_at = ?, updated_by = ? "
-                                   "WHERE id = ?",
+        snprintf(sql, sizeof(sql),
+                 "UPDATE plans SET %s = ?, updated_at = ?, updated_by = ? "
+                 "WHERE id = ?",
                  key); /* key is one of plan_patch_fields (api_body checked it) */
         if (json_is_boolean(v))
-            rc = db_run(db_query(db, sql, "iiii", (int64_t)json_is_true(v), time_now(),
-                                 r->user.id, id));
+            rc = db_run(
+                db_query(db, sql, "iiii", (int64_t)json_is_true(v), time_now(), r->user.id, id));
         else
-            rc = db_run(db_query(db, sql, "siii", json_string_value(v), time_now(), r->user.id,
-                                 id));
+            rc =
+                db_run(db_query(db, sql, "siii", json_string_value(v), time_now(), r->user.id, id));
     }
     if (!rc)
         rc = plan_get(db, &ps, id, &after);
@@ -303,8 +304,8 @@ static int list_targets(struct http_req *r, const struct plan_scope *ps, struct 
         api_fail(r, rc, NULL, NULL);
         return 0;
     }
-    json_t *res = json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total,
-                            "page", (json_int_t)page, "page_size", (json_int_t)size);
+    json_t *res = json_pack("{s:o,s:I,s:I,s:I}", "items", items, "total", (json_int_t)total, "page",
+                            (json_int_t)page, "page_size", (json_int_t)size);
     if (full)
         json_object_set_new(res, "status_counts", status_counts(counts));
     reply_json(r, 200, res);
@@ -383,8 +384,8 @@ static json_t *target_series(struct db *db, int64_t target_id, const struct plan
         for (int i = 0; i < PLAN_VALUE_YEARS; i++) {
             if (!s[i].present || !isfinite(s[i].value))
                 continue;
-            json_t *p = json_pack("{s:i,s:f,s:s}", "year", s[i].year, "value", s[i].value,
-                                  "source", ind.ready ? "computed" : "reported");
+            json_t *p = json_pack("{s:i,s:f,s:s}", "year", s[i].year, "value", s[i].value, "source",
+                                  ind.ready ? "computed" : "reported");
             if (s[i].observation_id)
                 json_object_set_new(p, "observation_id", json_integer(s[i].observation_id));
             if (ind.ready && ind.spec.id == PF_ENTERPRISE_SHARE)
@@ -395,13 +396,14 @@ static json_t *target_series(struct db *db, int64_t target_id, const struct plan
     }
     if (ev->trend.fit != PLAN_FIT_NONE)
         for (int y = ev->trend.year0; y <= ev->due_year; y++)
-            json_array_append_new(trend, json_pack("{s:i,s:f}", "year", y, "value",
-                                                   plan_trend_at(&ev->trend, y)));
+            json_array_append_new(
+                trend, json_pack("{s:i,s:f}", "year", y, "value", plan_trend_at(&ev->trend, y)));
     json_object_set_new(o, "points", pts);
     json_object_set_new(o, "trend", trend);
-    json_object_set_new(o, "fit", json_string(ev->trend.fit == PLAN_FIT_LINEAR     ? "linear"
-                                              : ev->trend.fit == PLAN_FIT_COMPOUND ? "compound"
-                                                                                   : "none"));
+    json_object_set_new(o, "fit",
+                        json_string(ev->trend.fit == PLAN_FIT_LINEAR     ? "linear"
+                                    : ev->trend.fit == PLAN_FIT_COMPOUND ? "compound"
+                                                                         : "none"));
     return o;
 }
 
@@ -504,9 +506,9 @@ static double num(json_t *o, const char *k)
 /* Validates a complete target record o (create, or the merged record of an edit) and
  * resolves its references into res. Replies 422 and returns false on a problem. */
 struct target_refs {
-    int64_t task_id, indicator_id;      /* resolved */
-    char region[7];                     /* canonical region */
-    bool lower;                         /* indicator direction lower */
+    int64_t task_id, indicator_id; /* resolved */
+    char region[7];                /* canonical region */
+    bool lower;                    /* indicator direction lower */
 };
 static bool target_validate(struct http_req *r, struct db *db, json_t *o, int64_t self_id,
                             struct target_refs *res)
@@ -625,8 +627,8 @@ static bool target_validate(struct http_req *r, struct db *db, json_t *o, int64_
         /* A split: same plan and indicator, a region strictly below the parent's. */
         int64_t pid = json_integer_value(parent), pplan = 0, pind = 0;
         char preg[7] = "";
-        st = db_query(db, "SELECT plan_id, indicator_id, region_code FROM targets WHERE id=?",
-                      "i", pid);
+        st = db_query(db, "SELECT plan_id, indicator_id, region_code FROM targets WHERE id=?", "i",
+                      pid);
         if (st && db_step(st) == DB_ROW) {
             pplan = db_col_int(st, 0);
             pind = db_col_int(st, 1);
@@ -679,11 +681,13 @@ static int target_write(struct http_req *r, struct db *db, json_t *o, const stru
     rc = rc ? rc : db_bind_double(st, 9, num(o, "target_value"));
     rc = rc ? rc : (isnan(tmax) ? db_bind_null(st, 10) : db_bind_double(st, 10, tmax));
     rc = rc ? rc : db_bind_int(st, 11, json_integer_value(json_object_get(o, "target_year")));
-    rc = rc ? rc : (json_is_integer(by) ? db_bind_int(st, 12, json_integer_value(by))
-                                        : db_bind_null(st, 12));
+    rc = rc ? rc
+            : (json_is_integer(by) ? db_bind_int(st, 12, json_integer_value(by))
+                                   : db_bind_null(st, 12));
     rc = rc ? rc : (isnan(bv) ? db_bind_null(st, 13) : db_bind_double(st, 13, bv));
-    rc = rc ? rc : (json_is_integer(par) ? db_bind_int(st, 14, json_integer_value(par))
-                                         : db_bind_null(st, 14));
+    rc = rc ? rc
+            : (json_is_integer(par) ? db_bind_int(st, 14, json_integer_value(par))
+                                    : db_bind_null(st, 14));
     rc = rc ? rc : db_bind_text(st, 15, api_str(o, "split_rule"));
     rc = rc ? rc : (isnan(w) ? db_bind_null(st, 16) : db_bind_double(st, 16, w));
     rc = rc ? rc : db_bind_text(st, 17, api_str(o, "text"));
@@ -771,8 +775,7 @@ static int save_target(struct http_req *r, int64_t id)
         db_rollback(db);
         goto out;
     }
-    if (id && json_object_get(before, "kind") &&
-        strcmp(api_str(before, "kind"), "value") != 0)
+    if (id && json_object_get(before, "kind") && strcmp(api_str(before, "kind"), "value") != 0)
         json_object_set(rec, "target_value", json_object_get(before, "target_value"));
     int64_t tid = id;
     rc = target_write(r, db, rec, &refs, &tid);
@@ -820,10 +823,10 @@ int api_targets_patch(struct http_req *r)
 
 /* ---- indicators, formulas, units ------------------------------------------------------- */
 
-#define IND_SELECT                                                                              \
-    "SELECT i.id, i.code, i.name, i.unit, i.direction, i.measure, i.scope, i.method, "          \
-    "i.formula, i.params_json, i.reporter, i.definition, i.note, "                              \
-    "(SELECT count(*) FROM targets t WHERE t.indicator_id = i.id) AS n_targets "                \
+#define IND_SELECT                                                                                 \
+    "SELECT i.id, i.code, i.name, i.unit, i.direction, i.measure, i.scope, i.method, "             \
+    "i.formula, i.params_json, i.reporter, i.definition, i.note, "                                 \
+    "(SELECT count(*) FROM targets t WHERE t.indicator_id = i.id) AS n_targets "                   \
     "FROM indicators i WHERE 1=1"
 
 /* Adds the formula description to an indicator row object. */
@@ -1034,12 +1037,11 @@ int api_indicator_records(struct http_req *r)
     double v = plan_value_of(&ind.spec, n, d);
     enum pf_id fid = ind.spec.id;
     reply_json(r, 200,
-               json_pack("{s:s,s:s,s:s,s:s,s:I,s:o,s:I,s:I,s:o,s:I,s:I,s:I}", "indicator",
-                         ind.code, "formula", pf_def(fid)->id, "region_code", region, "chain",
-                         chain, "year", (json_int_t)year, "value",
-                         isnan(v) ? json_null() : json_real(v), "numerator", (json_int_t)n,
-                         "denominator", (json_int_t)d, "items", items, "total",
-                         (json_int_t)total, "page", (json_int_t)page, "page_size",
+               json_pack("{s:s,s:s,s:s,s:s,s:I,s:o,s:I,s:I,s:o,s:I,s:I,s:I}", "indicator", ind.code,
+                         "formula", pf_def(fid)->id, "region_code", region, "chain", chain, "year",
+                         (json_int_t)year, "value", isnan(v) ? json_null() : json_real(v),
+                         "numerator", (json_int_t)n, "denominator", (json_int_t)d, "items", items,
+                         "total", (json_int_t)total, "page", (json_int_t)page, "page_size",
                          (json_int_t)size));
     return 0;
 }
@@ -1085,12 +1087,11 @@ int api_formulas_list(struct http_req *r)
         json_t *tables = json_array();
         for (int k = 0; k < 3 && d->tables[k]; k++)
             json_array_append_new(tables, json_string(d->tables[k]));
-        json_array_append_new(items,
-                              json_pack("{s:s,s:s,s:s,s:o,s:b,s:b}", "id", d->id, "name",
-                                        r->en ? d->name_en : d->name_zh, "definition",
-                                        r->en ? d->doc_en : d->doc_zh, "tables", tables,
-                                        "implemented", d->implemented, "ready",
-                                        plan_formula_ready(db, (enum pf_id)i)));
+        json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o,s:b,s:b}", "id", d->id, "name",
+                                               r->en ? d->name_en : d->name_zh, "definition",
+                                               r->en ? d->doc_en : d->doc_zh, "tables", tables,
+                                               "implemented", d->implemented, "ready",
+                                               plan_formula_ready(db, (enum pf_id)i)));
     }
     reply_json(r, 200, json_pack("{s:o}", "items", items));
     return 0;
@@ -1132,11 +1133,10 @@ int api_cockpit(struct http_req *r)
     while (st && db_step(st) == DB_ROW) {
         if (db_col_int(st, 18) == 0)
             continue; /* no target in the caller's scope */
-        json_array_append_new(plans, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id",
-                                               (json_int_t)db_col_int(st, 0), "code",
-                                               db_col_text(st, 1), "title", db_col_text(st, 2),
-                                               "region_code", db_col_text(st, 3), "status",
-                                               db_col_text(st, 12)));
+        json_array_append_new(
+            plans, json_pack("{s:I,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int(st, 0), "code",
+                             db_col_text(st, 1), "title", db_col_text(st, 2), "region_code",
+                             db_col_text(st, 3), "status", db_col_text(st, 12)));
     }
     if (st)
         db_done(st);
@@ -1182,23 +1182,21 @@ int api_cockpit(struct http_req *r)
         json_t *x;
         json_array_foreach(regions, k, x) seen = seen || strcmp(api_str(x, "code"), reg) == 0;
         if (!seen)
-            json_array_append_new(regions, json_pack("{s:s,s:s?}", "code", reg, "name",
-                                                     api_str(t, "region_name")));
+            json_array_append_new(
+                regions, json_pack("{s:s,s:s?}", "code", reg, "name", api_str(t, "region_name")));
         seen = false;
         json_array_foreach(inds, k, x) seen = seen || strcmp(api_str(x, "code"), code) == 0;
         if (!seen)
-            json_array_append_new(inds, json_pack("{s:s,s:s,s:s}", "code", code, "name",
-                                                  api_str(ind, "name"), "unit",
-                                                  api_str(ind, "unit")));
-        json_t *c = json_pack("{s:s,s:s,s:I,s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:I}", "region_code", reg,
-                              "indicator", code, "target_id", (json_int_t)ids[i], "code",
-                              api_str(t, "code"), "status", api_str(t, "status"), "progress",
-                              json_object_get(t, "progress"), "current_value",
-                              json_object_get(t, "current_value"), "target_value",
-                              json_object_get(t, "target_value"), "projection",
-                              json_object_get(t, "projection"), "chain",
-                              json_object_get(t, "chain"), "target_year",
-                              json_integer_value(json_object_get(t, "target_year")));
+            json_array_append_new(inds,
+                                  json_pack("{s:s,s:s,s:s}", "code", code, "name",
+                                            api_str(ind, "name"), "unit", api_str(ind, "unit")));
+        json_t *c = json_pack(
+            "{s:s,s:s,s:I,s:s,s:s,s:O,s:O,s:O,s:O,s:O,s:I}", "region_code", reg, "indicator", code,
+            "target_id", (json_int_t)ids[i], "code", api_str(t, "code"), "status",
+            api_str(t, "status"), "progress", json_object_get(t, "progress"), "current_value",
+            json_object_get(t, "current_value"), "target_value", json_object_get(t, "target_value"),
+            "projection", json_object_get(t, "projection"), "chain", json_object_get(t, "chain"),
+            "target_year", json_integer_value(json_object_get(t, "target_year")));
         json_array_append_new(cells, c);
         json_decref(t);
     }

@@ -25,8 +25,8 @@ static void reply_json(struct http_req *r, int status, json_t *v)
     http_reply_json(r, status, &out);
 }
 
-static const char *const obs_sorts[] = {"id", "year", "region_code", "status", "submitted_at",
-                                        "updated_at", NULL};
+static const char *const obs_sorts[] = {"id",           "year",       "region_code", "status",
+                                        "submitted_at", "updated_at", NULL};
 
 int api_obs_list(struct http_req *r)
 {
@@ -72,8 +72,9 @@ int api_obs_list(struct http_req *r)
     while (db_step(st) == DB_ROW) {
         json_t *o = db_row_json(st);
         const char *s = json_string_value(json_object_get(o, "status"));
-        json_object_set_new(o, "locked", json_boolean(s && (strcmp(s, "verified") == 0 ||
-                                                            strcmp(s, "superseded") == 0)));
+        json_object_set_new(
+            o, "locked",
+            json_boolean(s && (strcmp(s, "verified") == 0 || strcmp(s, "superseded") == 0)));
         json_object_set_new(o, "is_current",
                             json_boolean(json_integer_value(json_object_get(o, "is_current"))));
         json_array_append_new(items, o);
@@ -270,10 +271,10 @@ int api_obs_patch(struct http_req *r)
         db_rollback(db);
         goto out;
     }
-    const char *source = json_object_get(patch, "source") ? api_str(patch, "source")
-                                                          : api_str(before, "source");
-    const char *note = json_object_get(patch, "note") ? api_str(patch, "note")
-                                                      : api_str(before, "note");
+    const char *source =
+        json_object_get(patch, "source") ? api_str(patch, "source") : api_str(before, "source");
+    const char *note =
+        json_object_get(patch, "note") ? api_str(patch, "note") : api_str(before, "note");
     if (!source || utf8_blank(source)) {
         db_rollback(db);
         http_reply_error(r, 422, "required", "source");
@@ -414,9 +415,9 @@ int api_obs_file_get(struct http_req *r)
         return 0;
     }
     /* The download is named by id and type (an ASCII header); the JSON keeps the name. */
-    const char *ext = strstr(mime, "pdf")    ? ".pdf"
-                      : strstr(mime, "png")  ? ".png"
-                      : strstr(mime, "jpeg") ? ".jpg"
+    const char *ext = strstr(mime, "pdf")     ? ".pdf"
+                      : strstr(mime, "png")   ? ".png"
+                      : strstr(mime, "jpeg")  ? ".jpg"
                       : strstr(mime, "sheet") ? ".xlsx"
                                               : ".docx";
     char fname[64];

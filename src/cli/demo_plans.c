@@ -37,8 +37,7 @@ struct gen_target {
 };
 
 /* Inserts one demo value unless the cell already has a current one. */
-static int put_value(struct db *db, const struct gen_target *t, int year, double v,
-                     bool verified)
+static int put_value(struct db *db, const struct gen_target *t, int year, double v, bool verified)
 {
     int64_t n = 0;
     int rc = db_scalar(db_query(db,
@@ -66,7 +65,7 @@ static int gen_one(struct db *db, struct demo_rng *rng, const struct gen_target 
                    bool leave_last_open)
 {
     uint32_t pick = demo_rng_below(rng, 10);
-    double perf = pick < 4 ? 1.05 + 0.1 * demo_rng_below(rng, 3) /* on track or achieved */
+    double perf = pick < 4   ? 1.05 + 0.1 * demo_rng_below(rng, 3)  /* on track or achieved */
                   : pick < 7 ? 0.91 + 0.02 * demo_rng_below(rng, 4) /* at risk */
                              : 0.6 + 0.05 * demo_rng_below(rng, 4); /* off track */
     int y0 = t->start_year, y1 = last_year < t->target_year ? last_year : t->target_year;
@@ -126,13 +125,14 @@ static int gen_values(struct db *db)
     struct demo_rng rng;
     demo_rng_seed(&rng, DEMO_PLANS_SEED);
     struct db_stmt *st = db_prep(
-        db, "SELECT t.id, t.indicator_id, t.region_code, coalesce(t.chain,''), t.kind, "
-            "coalesce(t.basis,''), t.comparator, t.target_value, coalesce(t.growth_rate_pct,0), "
-            "i.direction, i.measure, t.target_year, coalesce(t.baseline_year, t.growth_base_year, "
-            "t.cumulative_from, CAST(substr(p.period_start,1,4) AS INTEGER) - 1, t.target_year - 3), "
-            "coalesce(t.growth_base_year,0), coalesce(t.cumulative_from,0), t.relative_to_id, i.unit "
-            "FROM targets t JOIN indicators i ON i.id = t.indicator_id "
-            "JOIN plans p ON p.id = t.plan_id ORDER BY t.id");
+        db,
+        "SELECT t.id, t.indicator_id, t.region_code, coalesce(t.chain,''), t.kind, "
+        "coalesce(t.basis,''), t.comparator, t.target_value, coalesce(t.growth_rate_pct,0), "
+        "i.direction, i.measure, t.target_year, coalesce(t.baseline_year, t.growth_base_year, "
+        "t.cumulative_from, CAST(substr(p.period_start,1,4) AS INTEGER) - 1, t.target_year - 3), "
+        "coalesce(t.growth_base_year,0), coalesce(t.cumulative_from,0), t.relative_to_id, i.unit "
+        "FROM targets t JOIN indicators i ON i.id = t.indicator_id "
+        "JOIN plans p ON p.id = t.plan_id ORDER BY t.id");
     if (!st)
         return KC_ERR_DB;
     struct gen_target *ts = NULL;
@@ -180,9 +180,8 @@ static int gen_values(struct db *db)
             /* 嘉兴: high-tech investment growth against overall investment growth. */
             struct gen_target other = ts[i];
             int64_t rel = 0;
-            rc = db_scalar(db_query(db, "SELECT relative_to_id FROM targets WHERE id=?", "i",
-                                    ts[i].id),
-                           &rel);
+            rc = db_scalar(
+                db_query(db, "SELECT relative_to_id FROM targets WHERE id=?", "i", ts[i].id), &rel);
             other.indicator_id = rel;
             for (int y = ts[i].start_year; rc == 0 && y <= last && y <= ts[i].target_year; y++) {
                 double base = 3.0 + demo_rng_below(&rng, 40) / 10.0;
@@ -215,8 +214,8 @@ int demo_plans(struct db *db)
     rc = plan_seed_load(db, set, &ctx, &n);
     plan_data_free(set);
     if (!rc)
-        rc = db_run(db_query(db, "UPDATE plans SET is_public = 1 WHERE code = ?", "s",
-                             "LS-2024-KJFN"));
+        rc = db_run(
+            db_query(db, "UPDATE plans SET is_public = 1 WHERE code = ?", "s", "LS-2024-KJFN"));
     if (!rc)
         rc = gen_values(db);
     if (!rc) {

@@ -7,61 +7,125 @@
 
 /* The registry, indexed by enum pf_id. */
 static const struct pf_def defs[PF_COUNT] = {
-    [PF_CERT_VALID_COUNT] = {"cert_valid_count", "有效证书企业数", "Enterprises with a valid certificate",
-        "行政区内（产业链范围内）在统计日（当年12月31日；本年为当日）持有所列类型有效证书（发证日≤统计日≤有效期止）的企业数，同一企业只计一次",
-        "Enterprises registered in the region (on the chain) holding a certificate of one of the kinds valid on the as-of date (31 December; today for the current year): issued_on <= date <= valid_to; each enterprise counts once",
-        {"certifications", "orgs", NULL}, true},
-    [PF_CERT_ISSUED_COUNT] = {"cert_issued_count", "当年发证数", "Certificates issued in the year",
-        "当年发给行政区内企业的所列类型证书张数；专精特新“小巨人”只计首次认定的企业",
-        "Certificates of the kinds issued in the year to enterprises of the region; for SRDI little giants only an enterprise's first grant counts",
-        {"certifications", "orgs", NULL}, true},
-    [PF_CONTRACT_VALUE_SUM] = {"contract_value_sum", "技术合同成交额", "Technology-contract turnover",
-        "当年认定登记、卖方在行政区内的技术合同成交额之和（按指标单位换算）；产业链口径：买方或卖方在该产业链上",
-        "Sum of the 成交额 of technology contracts registered in the year whose seller is in the region, in the indicator's unit; chain scope: the buyer or the seller is on the chain",
-        {"contracts", "orgs", NULL}, true},
-    [PF_DEMAND_COUNT] = {"demand_count", "已发布技术需求数", "Published technology demands",
-        "统计日（当年12月31日；本年为当日）处于发布状态（已发布、已对接，或统计日后才关闭）且标注该产业链、发布单位在行政区内的技术需求数",
-        "Technology demands tagged with the chain, posted in the region and published on the as-of date (published or matched, or closed after it)",
-        {"demands", NULL, NULL}, true},
-    [PF_ENTERPRISE_SHARE] = {"enterprise_share", "企业占比", "Share of enterprises",
-        "行政区内当年年报数据满足条件的企业占总体的百分比；规上制造业 = 行业门类C且主营业务收入（缺失时营业收入）≥2000万元；研发费用未填报的企业不计入分子分母",
-        "% of a population of enterprises (above-scale manufacturers: section C with main-business revenue, else operating revenue, >= 20 million yuan) whose yearly record meets the condition; records with unknown R&D expense are left out of both",
-        {"enterprise_years", "orgs", NULL}, true},
-    [PF_ENTERPRISE_COUNT] = {"enterprise_count", "企业数", "Enterprises",
-        "行政区内（产业链上）当年收入达到门槛且年报满足条件的企业数（研发费用为0须为填报的0）",
-        "Enterprises of the region (on the chain) with revenue at or above the threshold whose yearly record meets the condition (an R&D expense of 0 must be reported as 0)",
-        {"enterprise_years", "orgs", NULL}, true},
-    [PF_ENTERPRISE_SUM] = {"enterprise_sum", "企业年报数据合计", "Sum of yearly data",
-        "行政区内（产业链上）企业当年研发费用总额之和（按指标单位换算），未填报的不计",
-        "Sum of the R&D expense of the enterprises of the region (on the chain) in the year, in the indicator's unit; unknown values are left out",
-        {"enterprise_years", "orgs", NULL}, true},
-    [PF_ROADSHOW_COUNT] = {"roadshow_count", "成果推介活动数", "Roadshow events",
-        "当年行政区举办、面向该产业链的成果推介专场活动数",
-        "Roadshow events held in the year by the region for the chain",
-        {"roadshows", NULL, NULL}, false},
-    [PF_PROJECT_COUNT] = {"project_count", "立项项目数", "Projects approved",
-        "当年立项、牵头单位在行政区内的科技项目数（平台尚无项目库：按上报值）",
-        "Science and technology projects approved in the year led by an organisation of the region (the platform holds no project records yet: reported values are used)",
-        {"projects", NULL, NULL}, false},
-    [PF_CARRIER_COUNT] = {"carrier_count", "创新载体数", "Innovation carriers",
-        "统计日行政区内已认定的所列类型和级别的创新载体数（平台尚无载体库：按上报值）",
-        "Carriers of the kind and levels recognised in the region on the as-of date (the platform holds no carrier records yet: reported values are used)",
-        {"carriers", NULL, NULL}, false},
-    [PF_CARRIER_NEW_COUNT] = {"carrier_new_count", "新认定创新载体数", "New innovation carriers",
-        "当年首次认定的所列类型和级别的创新载体数（平台尚无载体库：按上报值）",
-        "Carriers of the kind and levels first recognised in the year (the platform holds no carrier records yet: reported values are used)",
-        {"carriers", NULL, NULL}, false},
-    [PF_CHAIN_CARRIER_COVERAGE] = {"chain_carrier_coverage", "产业链载体覆盖率", "Chain coverage by carriers",
-        "行政区产业链中至少有一家该类载体服务的比例（平台尚无载体库：按上报值）",
-        "% of the region's chains served by at least one recognised carrier of the kind (the platform holds no carrier records yet: reported values are used)",
-        {"carriers", NULL, NULL}, false},
+    [PF_CERT_VALID_COUNT] =
+        {"cert_valid_count",
+         "有效证书企业数",
+         "Enterprises with a valid certificate",
+         "行政区内（产业链范围内）在统计日（当年12月31日；本年为当日）持有所列类型有效证书（发证日≤"
+         "统计日≤有效期止）的企业数，同一企业只计一次",
+         "Enterprises registered in the region (on the chain) holding a certificate of one of the "
+         "kinds valid on the as-of date (31 December; today for the current year): issued_on <= "
+         "date <= valid_to; each enterprise counts once",
+         {"certifications", "orgs", NULL},
+         true},
+    [PF_CERT_ISSUED_COUNT] =
+        {"cert_issued_count",
+         "当年发证数",
+         "Certificates issued in the year",
+         "当年发给行政区内企业的所列类型证书张数；专精特新“小巨人”只计首次认定的企业",
+         "Certificates of the kinds issued in the year to enterprises of the region; for SRDI "
+         "little giants only an enterprise's first grant counts",
+         {"certifications", "orgs", NULL},
+         true},
+    [PF_CONTRACT_VALUE_SUM] =
+        {"contract_value_sum",
+         "技术合同成交额",
+         "Technology-contract turnover",
+         "当年认定登记、卖方在行政区内的技术合同成交额之和（按指标单位换算）；产业链口径：买方或卖"
+         "方在该产业链上",
+         "Sum of the 成交额 of technology contracts registered in the year whose seller is in the "
+         "region, in the indicator's unit; chain scope: the buyer or the seller is on the chain",
+         {"contracts", "orgs", NULL},
+         true},
+    [PF_DEMAND_COUNT] = {"demand_count",
+                         "已发布技术需求数",
+                         "Published technology demands",
+                         "统计日（当年12月31日；本年为当日）处于发布状态（已发布、已对接，或统计日"
+                         "后才关闭）且标注该产业链、发布单位在行政区内的技术需求数",
+                         "Technology demands tagged with the chain, posted in the region and "
+                         "published on the as-of date (published or matched, or closed after it)",
+                         {"demands", NULL, NULL},
+                         true},
+    [PF_ENTERPRISE_SHARE] =
+        {"enterprise_share",
+         "企业占比",
+         "Share of enterprises",
+         "行政区内当年年报数据满足条件的企业占总体的百分比；规上制造业 = "
+         "行业门类C且主营业务收入（缺失时营业收入）≥2000万元；研发费用未填报的企业不计入分子分母",
+         "% of a population of enterprises (above-scale manufacturers: section C with "
+         "main-business revenue, else operating revenue, >= 20 million yuan) whose yearly record "
+         "meets the condition; records with unknown R&D expense are left out of both",
+         {"enterprise_years", "orgs", NULL},
+         true},
+    [PF_ENTERPRISE_COUNT] =
+        {"enterprise_count",
+         "企业数",
+         "Enterprises",
+         "行政区内（产业链上）当年收入达到门槛且年报满足条件的企业数（研发费用为0须为填报的0）",
+         "Enterprises of the region (on the chain) with revenue at or above the threshold whose "
+         "yearly record meets the condition (an R&D expense of 0 must be reported as 0)",
+         {"enterprise_years", "orgs", NULL},
+         true},
+    [PF_ENTERPRISE_SUM] =
+        {"enterprise_sum",
+         "企业年报数据合计",
+         "Sum of yearly data",
+         "行政区内（产业链上）企业当年研发费用总额之和（按指标单位换算），未填报的不计",
+         "Sum of the R&D expense of the enterprises of the region (on the chain) in the year, in "
+         "the indicator's unit; unknown values are left out",
+         {"enterprise_years", "orgs", NULL},
+         true},
+    [PF_ROADSHOW_COUNT] = {"roadshow_count",
+                           "成果推介活动数",
+                           "Roadshow events",
+                           "当年行政区举办、面向该产业链的成果推介专场活动数",
+                           "Roadshow events held in the year by the region for the chain",
+                           {"roadshows", NULL, NULL},
+                           true},
+    [PF_PROJECT_COUNT] =
+        {"project_count",
+         "立项项目数",
+         "Projects approved",
+         "当年立项、牵头单位在行政区内的科技项目数（平台尚无项目库：按上报值）",
+         "Science and technology projects approved in the year led by an organisation of the "
+         "region (the platform holds no project records yet: reported values are used)",
+         {"projects", NULL, NULL},
+         false},
+    [PF_CARRIER_COUNT] =
+        {"carrier_count",
+         "创新载体数",
+         "Innovation carriers",
+         "统计日行政区内已认定的所列类型和级别的创新载体数（平台尚无载体库：按上报值）",
+         "Carriers of the kind and levels recognised in the region on the as-of date (the platform "
+         "holds no carrier records yet: reported values are used)",
+         {"carriers", NULL, NULL},
+         false},
+    [PF_CARRIER_NEW_COUNT] =
+        {"carrier_new_count",
+         "新认定创新载体数",
+         "New innovation carriers",
+         "当年首次认定的所列类型和级别的创新载体数（平台尚无载体库：按上报值）",
+         "Carriers of the kind and levels first recognised in the year (the platform holds no "
+         "carrier records yet: reported values are used)",
+         {"carriers", NULL, NULL},
+         false},
+    [PF_CHAIN_CARRIER_COVERAGE] =
+        {"chain_carrier_coverage",
+         "产业链载体覆盖率",
+         "Chain coverage by carriers",
+         "行政区产业链中至少有一家该类载体服务的比例（平台尚无载体库：按上报值）",
+         "% of the region's chains served by at least one recognised carrier of the kind (the "
+         "platform holds no carrier records yet: reported values are used)",
+         {"carriers", NULL, NULL},
+         false},
 };
 
 /* Plan-file parameter names and database codes of the certificate kinds. */
 static const char *const cert_param[PF_CERT_COUNT] = {
     "hnte", "tsme", "zj_tsme", "sci_giant", "sci_leader", "srdi_giant", "innov_sme", "srdi"};
 static const char *const cert_db[PF_CERT_COUNT] = {
-    "hnte", "tsme", "zj_tsme", "sci_little_giant", "sci_leader", "little_giant", "innov_sme", "srdi"};
+    "hnte",       "tsme",         "zj_tsme",   "sci_little_giant",
+    "sci_leader", "little_giant", "innov_sme", "srdi"};
 
 const struct pf_def *pf_def(enum pf_id id)
 {
@@ -143,8 +207,8 @@ int pf_parse(const char *formula, const char *params_json, const char *unit, boo
             json_array_foreach(v, i, e)
             {
                 int k = 0;
-                while (k < PF_CERT_COUNT && !(json_is_string(e) &&
-                                              strcmp(json_string_value(e), cert_param[k]) == 0))
+                while (k < PF_CERT_COUNT &&
+                       !(json_is_string(e) && strcmp(json_string_value(e), cert_param[k]) == 0))
                     k++;
                 if (k == PF_CERT_COUNT) {
                     rc = bad(err, errlen, "params.cert: unknown certificate kind");

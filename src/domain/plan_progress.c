@@ -6,8 +6,7 @@
 
 const char *plan_status_name(enum plan_status s)
 {
-    static const char *const names[] = {"no_data", "achieved", "on_track", "at_risk",
-                                        "off_track"};
+    static const char *const names[] = {"no_data", "achieved", "on_track", "at_risk", "off_track"};
     return (unsigned)s < 5 ? names[s] : "no_data";
 }
 
@@ -41,12 +40,18 @@ bool plan_goal_met(const struct plan_goal *g, double v)
         return g->lower_better ? v <= g->value + tol : v >= g->value - tol;
     }
     switch (g->cmp) {
-    case PLAN_CMP_GE: return v >= g->value;
-    case PLAN_CMP_GT: return v > g->value;
-    case PLAN_CMP_LE: return v <= g->value;
-    case PLAN_CMP_LT: return v < g->value;
-    case PLAN_CMP_BETWEEN: return v >= g->value && v <= g->value_max;
-    default: return false;
+    case PLAN_CMP_GE:
+        return v >= g->value;
+    case PLAN_CMP_GT:
+        return v > g->value;
+    case PLAN_CMP_LE:
+        return v <= g->value;
+    case PLAN_CMP_LT:
+        return v < g->value;
+    case PLAN_CMP_BETWEEN:
+        return v >= g->value && v <= g->value_max;
+    default:
+        return false;
     }
 }
 
@@ -145,9 +150,12 @@ bool plan_trend_fit(const struct plan_point *pts, size_t n, struct plan_trend *o
 double plan_trend_at(const struct plan_trend *t, int year)
 {
     switch (t->fit) {
-    case PLAN_FIT_LINEAR: return t->a + t->b * (year - t->year0);
-    case PLAN_FIT_COMPOUND: return t->a * pow(t->b, year - t->year0);
-    default: return NAN;
+    case PLAN_FIT_LINEAR:
+        return t->a + t->b * (year - t->year0);
+    case PLAN_FIT_COMPOUND:
+        return t->a * pow(t->b, year - t->year0);
+    default:
+        return NAN;
     }
 }
 

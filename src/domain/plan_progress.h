@@ -11,11 +11,11 @@
 
 /* Status of a target, in the API's spelling (plan_status_name). */
 enum plan_status {
-    PLAN_NO_DATA,   /* "no_data": no value yet, or the target value is unknown */
-    PLAN_ACHIEVED,  /* "achieved": the value meets the target */
-    PLAN_ON_TRACK,  /* "on_track": projected to meet it by the target year */
-    PLAN_AT_RISK,   /* "at_risk": projected to reach 90–100 % of it, or a milestone missed */
-    PLAN_OFF_TRACK  /* "off_track": projected below 90 %, or the target year is over */
+    PLAN_NO_DATA,  /* "no_data": no value yet, or the target value is unknown */
+    PLAN_ACHIEVED, /* "achieved": the value meets the target */
+    PLAN_ON_TRACK, /* "on_track": projected to meet it by the target year */
+    PLAN_AT_RISK,  /* "at_risk": projected to reach 90–100 % of it, or a milestone missed */
+    PLAN_OFF_TRACK /* "off_track": projected below 90 %, or the target year is over */
 };
 
 /* How a value is compared with a target (the plan files' comparators). */
@@ -36,12 +36,12 @@ enum plan_cmp {
 
 /* A goal: what the value must satisfy. */
 struct plan_goal {
-    enum plan_cmp cmp;  /* comparator */
-    double value;       /* target value (the lower end for between) */
-    double value_max;   /* between: the upper end */
-    bool lower_better;  /* the indicator's direction is "lower" */
-    bool has_baseline;  /* a baseline value is known (used by 清零 targets) */
-    double baseline;    /* that value */
+    enum plan_cmp cmp; /* comparator */
+    double value;      /* target value (the lower end for between) */
+    double value_max;  /* between: the upper end */
+    bool lower_better; /* the indicator's direction is "lower" */
+    bool has_baseline; /* a baseline value is known (used by 清零 targets) */
+    double baseline;   /* that value */
 };
 
 /* One observed yearly value. */
@@ -52,20 +52,20 @@ struct plan_point {
 
 /* Which curve a projection follows. */
 enum plan_fit {
-    PLAN_FIT_NONE,     /* fewer than two points: insufficient data */
-    PLAN_FIT_LINEAR,   /* least squares line value = a + b·(year − first year) */
-    PLAN_FIT_COMPOUND  /* least squares on ln(value): value = a·(1 + g)^(year − first year) */
+    PLAN_FIT_NONE,    /* fewer than two points: insufficient data */
+    PLAN_FIT_LINEAR,  /* least squares line value = a + b·(year − first year) */
+    PLAN_FIT_COMPOUND /* least squares on ln(value): value = a·(1 + g)^(year − first year) */
 };
 
 /* A fitted trend. */
 struct plan_trend {
-    enum plan_fit fit;    /* the curve chosen (the smaller squared error; linear on ties) */
-    double a;             /* linear: intercept; compound: value at the first year */
-    double b;             /* linear: slope per year; compound: growth factor 1 + g */
-    int year0;            /* the first year of the points */
-    double sse_linear;    /* squared error of the line over the points */
-    double sse_compound;  /* squared error of the compound curve (in value space), or -1 when
-                             a value is ≤ 0 and the curve cannot be fitted */
+    enum plan_fit fit;   /* the curve chosen (the smaller squared error; linear on ties) */
+    double a;            /* linear: intercept; compound: value at the first year */
+    double b;            /* linear: slope per year; compound: growth factor 1 + g */
+    int year0;           /* the first year of the points */
+    double sse_linear;   /* squared error of the line over the points */
+    double sse_compound; /* squared error of the compound curve (in value space), or -1 when
+                            a value is ≤ 0 and the curve cannot be fitted */
 };
 
 /* The API spelling of a status ("on_track" …). */

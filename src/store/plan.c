@@ -31,8 +31,9 @@ void plan_scope_all(struct plan_scope *out)
 static void plan_where(struct buf *sql, struct db_args *a, const struct plan_scope *ps,
                        const char *alias)
 {
-    buf_printf(sql, " AND ((%s.region_code >= ? AND %s.region_code < ?) OR %s.region_code IN "
-                    "(?,?,?,?))",
+    buf_printf(sql,
+               " AND ((%s.region_code >= ? AND %s.region_code < ?) OR %s.region_code IN "
+               "(?,?,?,?))",
                alias, alias, alias);
     db_args_text(a, ps->sc.lo);
     db_args_text(a, ps->sc.hi);
@@ -40,13 +41,13 @@ static void plan_where(struct buf *sql, struct db_args *a, const struct plan_sco
         db_args_text(a, ps->anc[i]);
 }
 
-#define PLAN_SELECT                                                                             \
-    "SELECT p.id, p.code, p.title, p.region_code, r.name AS region_name, p.issuer, "            \
-    "p.co_issuers AS co_issuers_json, p.doc_no, p.doc_kind, p.issued_on, p.period_start, "      \
-    "p.period_end, p.status, p.is_public, p.source, p.source_text, p.note, "                    \
-    "(SELECT count(*) FROM plan_tasks k WHERE k.plan_id = p.id) AS n_tasks, "                   \
-    "(SELECT count(*) FROM targets t WHERE t.plan_id = p.id AND t.region_code >= ? AND "        \
-    "t.region_code < ?) AS n_targets, p.created_at, p.updated_at "                              \
+#define PLAN_SELECT                                                                                \
+    "SELECT p.id, p.code, p.title, p.region_code, r.name AS region_name, p.issuer, "               \
+    "p.co_issuers AS co_issuers_json, p.doc_no, p.doc_kind, p.issued_on, p.period_start, "         \
+    "p.period_end, p.status, p.is_public, p.source, p.source_text, p.note, "                       \
+    "(SELECT count(*) FROM plan_tasks k WHERE k.plan_id = p.id) AS n_tasks, "                      \
+    "(SELECT count(*) FROM targets t WHERE t.plan_id = p.id AND t.region_code >= ? AND "           \
+    "t.region_code < ?) AS n_targets, p.created_at, p.updated_at "                                 \
     "FROM plans p LEFT JOIN regions r ON r.code = p.region_code WHERE 1=1"
 
 /* Appends the list filters. */
@@ -85,8 +86,7 @@ struct db_stmt *plan_list(struct db *db, const struct plan_scope *ps, const stru
     return db_page(db, &sql, &a, "p", sort_col, desc, limit, offset);
 }
 
-int plan_count(struct db *db, const struct plan_scope *ps, const struct plan_filter *f,
-               int64_t *n)
+int plan_count(struct db *db, const struct plan_scope *ps, const struct plan_filter *f, int64_t *n)
 {
     struct buf sql = {0};
     struct db_args a = {0};
@@ -310,8 +310,8 @@ int plan_target_json(struct db *db, int64_t id, const struct plan_target_eval *e
     json_t *o = json_object();
     json_object_set_new(o, "id", json_integer(db_col_int(st, 0)));
     json_object_set_new(o, "task_code", str_or_null(db_col_text(st, 3)));
-    json_t *ind = json_pack("{s:s,s:s,s:s}", "code", db_col_text(st, 6), "name",
-                            db_col_text(st, 7), "unit", db_col_text(st, 8));
+    json_t *ind = json_pack("{s:s,s:s,s:s}", "code", db_col_text(st, 6), "name", db_col_text(st, 7),
+                            "unit", db_col_text(st, 8));
     if (full) {
         json_object_set_new(ind, "id", json_integer(db_col_int(st, 5)));
         json_object_set_new(ind, "direction", str_or_null(db_col_text(st, 9)));
@@ -350,32 +350,32 @@ int plan_target_json(struct db *db, int64_t id, const struct plan_target_eval *e
                             num_or_null(db_col_type(st, 20) != DB_NULL, db_col_double(st, 20)));
         if (db_col_type(st, 21) != DB_NULL)
             json_object_set_new(x, "growth",
-                                json_pack("{s:s,s:f,s:I}", "mode", db_col_text(st, 21),
-                                          "rate_pct", db_col_double(st, 22), "base_year",
+                                json_pack("{s:s,s:f,s:I}", "mode", db_col_text(st, 21), "rate_pct",
+                                          db_col_double(st, 22), "base_year",
                                           (json_int_t)db_col_int(st, 23)));
         else
             json_object_set_new(x, "growth", json_null());
         if (db_col_type(st, 24) != DB_NULL)
-            json_object_set_new(x, "relative_to", json_pack("{s:s,s:s}", "code",
-                                                            db_col_text(st, 24), "name",
-                                                            db_col_text(st, 25)));
+            json_object_set_new(
+                x, "relative_to",
+                json_pack("{s:s,s:s}", "code", db_col_text(st, 24), "name", db_col_text(st, 25)));
         else
             json_object_set_new(x, "relative_to", json_null());
         json_object_set_new(x, "target_date", str_or_null(db_col_text(st, 27)));
-        json_object_set_new(x, "cumulative_from", db_col_type(st, 28) == DB_NULL
-                                                      ? json_null()
-                                                      : json_integer(db_col_int(st, 28)));
-        json_object_set_new(x, "each_year_from", db_col_type(st, 29) == DB_NULL
-                                                     ? json_null()
-                                                     : json_integer(db_col_int(st, 29)));
+        json_object_set_new(x, "cumulative_from",
+                            db_col_type(st, 28) == DB_NULL ? json_null()
+                                                           : json_integer(db_col_int(st, 28)));
+        json_object_set_new(x, "each_year_from",
+                            db_col_type(st, 29) == DB_NULL ? json_null()
+                                                           : json_integer(db_col_int(st, 29)));
         json_object_set_new(x, "baseline_comparator", str_or_null(db_col_text(st, 30)));
         json_object_set_new(x, "baseline_text", str_or_null(db_col_text(st, 31)));
         json_object_set_new(x, "qualifier", str_or_null(db_col_text(st, 32)));
         json_object_set_new(x, "text", str_or_null(db_col_text(st, 33)));
         json_object_set_new(x, "note", str_or_null(db_col_text(st, 34)));
-        json_object_set_new(x, "parent_id", db_col_type(st, 35) == DB_NULL
-                                                ? json_null()
-                                                : json_integer(db_col_int(st, 35)));
+        json_object_set_new(x, "parent_id",
+                            db_col_type(st, 35) == DB_NULL ? json_null()
+                                                           : json_integer(db_col_int(st, 35)));
         json_object_set_new(x, "split_rule", str_or_null(db_col_text(st, 36)));
         json_object_set_new(x, "split_weight",
                             num_or_null(db_col_type(st, 37) != DB_NULL, db_col_double(st, 37)));
@@ -387,9 +387,10 @@ int plan_target_json(struct db *db, int64_t id, const struct plan_target_eval *e
                             : ev->fit == PLAN_FIT_COMPOUND ? json_string("compound")
                             : ev->has_projection           ? json_string("actual")
                                                            : json_null());
-        json_object_set_new(x, "projection_note", ev->has_projection || !ev->has_current
-                                                      ? json_null()
-                                                      : json_string("insufficient_data"));
+        json_object_set_new(x, "projection_note",
+                            ev->has_projection || !ev->has_current
+                                ? json_null()
+                                : json_string("insufficient_data"));
         json_object_set_new(x, "milestone_missed", json_boolean(ev->milestone_missed));
     }
     db_done(st);
@@ -402,17 +403,18 @@ int plan_target_json(struct db *db, int64_t id, const struct plan_target_eval *e
 int plan_split_check(struct db *db, int64_t parent_id, json_t **out)
 {
     *out = NULL;
-    struct db_stmt *st = db_query(db,
-                                  "SELECT p.split_rule, p.target_value, i.direction, "
-                                  "(SELECT count(*) FROM targets c WHERE c.parent_id = p.id), "
-                                  "(SELECT sum(c.target_value) FROM targets c WHERE c.parent_id = p.id), "
-                                  "(SELECT sum(c.target_value * coalesce(c.split_weight, 0)) "
-                                  "FROM targets c WHERE c.parent_id = p.id), "
-                                  "(SELECT sum(coalesce(c.split_weight, 0)) FROM targets c "
-                                  "WHERE c.parent_id = p.id) "
-                                  "FROM targets p JOIN indicators i ON i.id = p.indicator_id "
-                                  "WHERE p.id = ?",
-                                  "i", parent_id);
+    struct db_stmt *st =
+        db_query(db,
+                 "SELECT p.split_rule, p.target_value, i.direction, "
+                 "(SELECT count(*) FROM targets c WHERE c.parent_id = p.id), "
+                 "(SELECT sum(c.target_value) FROM targets c WHERE c.parent_id = p.id), "
+                 "(SELECT sum(c.target_value * coalesce(c.split_weight, 0)) "
+                 "FROM targets c WHERE c.parent_id = p.id), "
+                 "(SELECT sum(coalesce(c.split_weight, 0)) FROM targets c "
+                 "WHERE c.parent_id = p.id) "
+                 "FROM targets p JOIN indicators i ON i.id = p.indicator_id "
+                 "WHERE p.id = ?",
+                 "i", parent_id);
     if (!st)
         return KC_ERR_DB;
     int rc = db_step(st);
@@ -429,8 +431,7 @@ int plan_split_check(struct db *db, int64_t parent_id, json_t **out)
             ok = false;
         *out = json_pack("{s:s,s:I,s:f,s:o,s:b}", "rule", rule, "children",
                          (json_int_t)db_col_int(st, 3), "combined", combined, "parent_value",
-                         db_col_type(st, 1) != DB_NULL ? json_real(parent) : json_null(), "ok",
-                         ok);
+                         db_col_type(st, 1) != DB_NULL ? json_real(parent) : json_null(), "ok", ok);
         if (weighted)
             json_object_set_new(*out, "weight_sum", json_real(wsum));
     }

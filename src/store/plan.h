@@ -87,29 +87,29 @@ int plan_target_visible(struct db *db, const struct plan_scope *ps, int64_t targ
 /* The evaluation of one target as of a date (docs/api-plans.md "Progress"). Values are
  * NAN when unknown (has_* false). */
 struct plan_target_eval {
-    int64_t id;               /* targets.id */
-    int as_of_year;           /* the year of the as-of date */
-    int due_year;             /* the year this evaluation is due (the running year for
-                                 targets that repeat every year) */
-    bool has_target_value;    /* target_value is known */
-    double target_value;      /* in the indicator's unit: stated, or for growth targets the
-                                 base-year value grown at the rate, for relative targets the
-                                 other indicator's value */
-    bool has_baseline;        /* baseline_* are known */
-    int baseline_year;        /* stated baseline year, or the growth base year */
-    double baseline_value;    /* its value */
-    bool has_current;         /* current_value is known */
-    double current_value;     /* the value compared: the level, the year's flow, or the sum
-                                 since cumulative_from */
-    int current_year;         /* the year it is for */
-    double progress;          /* % achieved, direction-aware (NAN without value) */
-    bool has_projection;      /* projection is known */
-    double projection;        /* projected value at the due year (NAN: insufficient data) */
-    enum plan_fit fit;        /* curve of the projection */
-    struct plan_trend trend;  /* the fitted trend (fit NONE with fewer than two points) */
-    int n_points;             /* yearly values the trend used */
-    bool milestone_missed;    /* a milestone whose year is over was not met */
-    enum plan_status status;  /* achieved | on_track | at_risk | off_track | no_data */
+    int64_t id;              /* targets.id */
+    int as_of_year;          /* the year of the as-of date */
+    int due_year;            /* the year this evaluation is due (the running year for
+                                targets that repeat every year) */
+    bool has_target_value;   /* target_value is known */
+    double target_value;     /* in the indicator's unit: stated, or for growth targets the
+                                base-year value grown at the rate, for relative targets the
+                                other indicator's value */
+    bool has_baseline;       /* baseline_* are known */
+    int baseline_year;       /* stated baseline year, or the growth base year */
+    double baseline_value;   /* its value */
+    bool has_current;        /* current_value is known */
+    double current_value;    /* the value compared: the level, the year's flow, or the sum
+                                since cumulative_from */
+    int current_year;        /* the year it is for */
+    double progress;         /* % achieved, direction-aware (NAN without value) */
+    bool has_projection;     /* projection is known */
+    double projection;       /* projected value at the due year (NAN: insufficient data) */
+    enum plan_fit fit;       /* curve of the projection */
+    struct plan_trend trend; /* the fitted trend (fit NONE with fewer than two points) */
+    int n_points;            /* yearly values the trend used */
+    bool milestone_missed;   /* a milestone whose year is over was not met */
+    enum plan_status status; /* achieved | on_track | at_risk | off_track | no_data */
 };
 /* Evaluates target id as of as_of (YYYY-MM-DD, NULL = today) without a scope check
  * (callers check it: plan_target_visible). Computed values are read from the cache:

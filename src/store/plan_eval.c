@@ -246,9 +246,9 @@ int plan_target_eval(struct db *db, int64_t target_id, const char *as_of,
     /* A target due on a date finer than its year reads the value on that date. */
     if (t.target_date[0] && ind.ready && strcmp(as_of, t.target_date) >= 0 && !cumulative) {
         int64_t total = 0, num = 0, den = 0;
-        struct db_stmt *st = plan_values_drill(db, &ind, t.region, t.chain,
-                                               plan_date_year(t.target_date), t.target_date, 0,
-                                               0, &total, &num, &den);
+        struct db_stmt *st =
+            plan_values_drill(db, &ind, t.region, t.chain, plan_date_year(t.target_date),
+                              t.target_date, 0, 0, &total, &num, &den);
         if (st) {
             db_done(st);
             cur = plan_value_of(&ind.spec, num, den);

@@ -14,16 +14,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define OBS_SELECT                                                                              \
-    "SELECT o.id, o.indicator_id, i.code AS indicator_code, i.name AS indicator_name, "         \
-    "i.unit, o.region_code, r.name AS region_name, o.chain, o.year, o.revision, o.is_current, " \
-    "o.value, o.comparator, o.source, o.note, o.status, o.reject_reason, o.supersedes_id, "     \
-    "o.submitted_at, su.username AS submitted_by, o.verified_at, vu.username AS verified_by, "  \
-    "(SELECT count(*) FROM observation_files f WHERE f.observation_id = o.id) AS n_files, "     \
-    "o.created_at, o.updated_at "                                                               \
-    "FROM observations o JOIN indicators i ON i.id = o.indicator_id "                           \
-    "LEFT JOIN regions r ON r.code = o.region_code "                                            \
-    "LEFT JOIN users su ON su.id = o.submitted_by LEFT JOIN users vu ON vu.id = o.verified_by " \
+#define OBS_SELECT                                                                                 \
+    "SELECT o.id, o.indicator_id, i.code AS indicator_code, i.name AS indicator_name, "            \
+    "i.unit, o.region_code, r.name AS region_name, o.chain, o.year, o.revision, o.is_current, "    \
+    "o.value, o.comparator, o.source, o.note, o.status, o.reject_reason, o.supersedes_id, "        \
+    "o.submitted_at, su.username AS submitted_by, o.verified_at, vu.username AS verified_by, "     \
+    "(SELECT count(*) FROM observation_files f WHERE f.observation_id = o.id) AS n_files, "        \
+    "o.created_at, o.updated_at "                                                                  \
+    "FROM observations o JOIN indicators i ON i.id = o.indicator_id "                              \
+    "LEFT JOIN regions r ON r.code = o.region_code "                                               \
+    "LEFT JOIN users su ON su.id = o.submitted_by LEFT JOIN users vu ON vu.id = o.verified_by "    \
     "WHERE 1=1"
 
 /* Appends scope and filters. */
@@ -247,8 +247,7 @@ int obs_update(struct db *db, const struct auth_user *u, int64_t id, double valu
 }
 
 /* Checks that u may verify or reject observation id. */
-static int may_decide(struct db *db, const struct auth_user *u, int64_t id,
-                      enum obs_refusal *why)
+static int may_decide(struct db *db, const struct auth_user *u, int64_t id, enum obs_refusal *why)
 {
     char status[16], region[7];
     int64_t by = 0;
@@ -376,8 +375,8 @@ int obs_file_add(struct db *db, int64_t obs_id, const char *name, const char *mi
                              "INSERT INTO observation_files(observation_id,name,mime,size_bytes,"
                              "sha256,stored_name,created_at,created_by) "
                              "VALUES(?,?,?,?,?,?,?,nullif(?,0))",
-                             "ississii", obs_id, name, mime, (int64_t)len, sha, stored,
-                             time_now(), user_id));
+                             "ississii", obs_id, name, mime, (int64_t)len, sha, stored, time_now(),
+                             user_id));
     if (rc) {
         unlink(path);
         return rc;

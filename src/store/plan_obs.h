@@ -65,8 +65,8 @@ int obs_update(struct db *db, const struct auth_user *u, int64_t id, double valu
 /* Why a verification or rejection is refused. */
 enum obs_refusal {
     OBS_OK,
-    OBS_NOT_OPEN,      /* not submitted: already verified, superseded or rejected (409) */
-    OBS_OWN_VALUE,     /* the verifier submitted it, or verifies its own county (403) */
+    OBS_NOT_OPEN,  /* not submitted: already verified, superseded or rejected (409) */
+    OBS_OWN_VALUE, /* the verifier submitted it, or verifies its own county (403) */
 };
 /* Verifies a submitted observation: it becomes locked and the cell's current value; a
  * verified value it revises becomes superseded. *why explains a refusal (rc
@@ -90,8 +90,7 @@ const char *plan_file_sniff(const unsigned char *data, size_t len, const char *n
  * directory, then the row inserted); *id receives the row. The caller holds a
  * transaction and removes nothing on failure (the file is unlinked here). */
 int obs_file_add(struct db *db, int64_t obs_id, const char *name, const char *mime,
-                 const unsigned char *data, size_t len, int64_t user_id,
-                 int64_t *id) KC_MUST_CHECK;
+                 const unsigned char *data, size_t len, int64_t user_id, int64_t *id) KC_MUST_CHECK;
 /* Reads evidence file id if its observation is in scope: malloc'd bytes in *data (the
  * caller frees), its name and mime as new strings (free them). */
 int obs_file_read(struct db *db, const struct scope *sc, int64_t id, char **data, size_t *len,

@@ -19,8 +19,8 @@ static const char *const TARGET_KINDS[] = {"value", "growth", "relative"};
 static const char *const BASES[] = {NULL, "level", "annual", "cumulative"};
 static const char *const GROWTH_MODES[] = {"yoy", "cagr", "total"};
 static const char *const STATUSES[] = {"draft", "active", "closed"};
-static const char *const DOC_KINDS[] = {"official_document", "draft_for_comment",
-                                        "signed_article", "news_report"};
+static const char *const DOC_KINDS[] = {"official_document", "draft_for_comment", "signed_article",
+                                        "news_report"};
 
 /* Binds a double or NULL (when isnan) at idx. */
 static int bind_num(struct db_stmt *st, int idx, double v)
@@ -74,23 +74,23 @@ static int seed_unit(struct db *db, const char *region, const char *plan_code,
 static int seed_indicator(struct db *db, const struct plan_data_indicator *ind, int64_t *id)
 {
     int64_t found = 0;
-    int rc = db_scalar(db_query(db, "SELECT id FROM indicators WHERE code=?", "s", ind->code),
-                       &found);
+    int rc =
+        db_scalar(db_query(db, "SELECT id FROM indicators WHERE code=?", "s", ind->code), &found);
     if (rc || found) {
         *id = found;
         return rc;
     }
     char *params = ind->params ? json_dumps(ind->params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
     int64_t now = time_now();
-    rc = db_run(db_query(
-        db,
-        "INSERT INTO indicators(code,name,unit,direction,measure,scope,method,formula,"
-        "params_json,reporter,definition,note,created_at,updated_at) "
-        "VALUES(?,?,?,?,?,?,?,?,coalesce(?,'{}'),?,?,?,?,?)",
-        "ssssssssssssii", ind->code, ind->name, ind->unit, DIRECTIONS[ind->direction],
-        MEASURES[ind->measure], SCOPES[ind->scope],
-        ind->kind == PLAN_DATA_COMPUTED ? "computed" : "reported", ind->formula, params,
-        ind->source, ind->definition, ind->note, now, now));
+    rc = db_run(
+        db_query(db,
+                 "INSERT INTO indicators(code,name,unit,direction,measure,scope,method,formula,"
+                 "params_json,reporter,definition,note,created_at,updated_at) "
+                 "VALUES(?,?,?,?,?,?,?,?,coalesce(?,'{}'),?,?,?,?,?)",
+                 "ssssssssssssii", ind->code, ind->name, ind->unit, DIRECTIONS[ind->direction],
+                 MEASURES[ind->measure], SCOPES[ind->scope],
+                 ind->kind == PLAN_DATA_COMPUTED ? "computed" : "reported", ind->formula, params,
+                 ind->source, ind->definition, ind->note, now, now));
     free(params);
     if (!rc)
         *id = db_last_id(db);
@@ -131,13 +131,13 @@ static int seed_tasks(struct db *db, const struct plan_data_plan *p, int64_t pla
         for (size_t u = 0; t->lead && u < p->n_units; u++)
             if (&p->units[u] == t->lead)
                 lead = unit_ids[u];
-        rc = db_run(db_query(db,
-                             "INSERT INTO plan_tasks(plan_id,code,kind,parent_id,title,"
-                             "description,lead_unit_id,deadline,note,sort,created_at,updated_at) "
-                             "VALUES(?,?,?,nullif(?,0),?,?,nullif(?,0),?,?,?,?,?)",
-                             "issississiii", plan_id, t->code, TASK_KINDS[t->kind], parent,
-                             t->title, t->description, lead, t->deadline, t->note, (int64_t)i,
-                             now, now));
+        rc =
+            db_run(db_query(db,
+                            "INSERT INTO plan_tasks(plan_id,code,kind,parent_id,title,"
+                            "description,lead_unit_id,deadline,note,sort,created_at,updated_at) "
+                            "VALUES(?,?,?,nullif(?,0),?,?,nullif(?,0),?,?,?,?,?)",
+                            "issississiii", plan_id, t->code, TASK_KINDS[t->kind], parent, t->title,
+                            t->description, lead, t->deadline, t->note, (int64_t)i, now, now));
         int64_t tid = db_last_id(db);
         for (size_t k = 0; rc == 0 && k < t->n_units; k++) {
             int64_t uid = 0;
@@ -231,8 +231,7 @@ static int seed_target(struct db *db, const struct plan_data_plan *p, int64_t pl
 
 /* Inserts a value the document states as a verified observation. */
 static int seed_observation(struct db *db, const char *plan_code, int64_t ind_id,
-                            const char *region, const char *chain,
-                            const struct plan_data_point *pt)
+                            const char *region, const char *chain, const struct plan_data_point *pt)
 {
     char source[160];
     snprintf(source, sizeof(source), "规划文件 %s", plan_code);
@@ -284,8 +283,8 @@ static int seed_plan(struct db *db, const struct plan_data_plan *p, const struct
         "period_start,period_end,status,is_public,source,source_text,note,created_at,updated_at) "
         "VALUES(?,?,?,?,?,?,?,?,?,?,?,0,?,?,?,?,?)",
         "ssssssssssssssii", p->code, p->title, p->issuing_region, p->issuer, co_text, p->doc_no,
-        DOC_KINDS[p->doc_kind], p->issued_on, p->period_start, p->period_end,
-        STATUSES[p->status], p->source, p->source_text, p->note, now, now));
+        DOC_KINDS[p->doc_kind], p->issued_on, p->period_start, p->period_end, STATUSES[p->status],
+        p->source, p->source_text, p->note, now, now));
     free(co_text);
     if (rc)
         return rc;
@@ -340,9 +339,9 @@ static int seed_plan(struct db *db, const struct plan_data_plan *p, const struct
             rc = db_run(st);
     }
     if (!rc) {
-        json_t *after = json_pack("{s:s,s:s,s:s,s:i,s:i}", "code", p->code, "title", p->title,
-                                  "region_code", p->issuing_region, "tasks", (int)p->n_tasks,
-                                  "targets", (int)p->n_targets);
+        json_t *after =
+            json_pack("{s:s,s:s,s:s,s:i,s:i}", "code", p->code, "title", p->title, "region_code",
+                      p->issuing_region, "tasks", (int)p->n_tasks, "targets", (int)p->n_targets);
         rc = audit_write(db, ctx, "create", "plan", *id, NULL, after);
         json_decref(after);
     }
@@ -356,9 +355,9 @@ int plan_seed_load(struct db *db, const struct plan_set *set, const struct audit
     *n_loaded = 0;
     for (size_t i = 0; rc == 0 && i < set->n_plans; i++) {
         int64_t exists = 0;
-        rc = db_scalar(db_query(db, "SELECT count(*) FROM plans WHERE code=?", "s",
-                                set->plans[i]->code),
-                       &exists);
+        rc = db_scalar(
+            db_query(db, "SELECT count(*) FROM plans WHERE code=?", "s", set->plans[i]->code),
+            &exists);
         if (rc || exists)
             continue;
         int64_t id;

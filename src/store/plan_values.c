@@ -69,8 +69,9 @@ static int64_t day_end_ts(int d)
 static bool table_exists(struct db *db, const char *name)
 {
     int64_t n = 0;
-    return db_scalar(db_query(db, "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
-                                  "name=?",
+    return db_scalar(db_query(db,
+                              "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                              "name=?",
                               "s", name),
                      &n) == 0 &&
            n > 0;
@@ -123,8 +124,8 @@ int plan_sources_install(struct db *db)
             rc = db_exec(db, sql);
         }
         if (!rc)
-            rc = db_run(db_query(db, "INSERT OR IGNORE INTO plan_sources(name) VALUES(?)", "s",
-                                 table));
+            rc = db_run(
+                db_query(db, "INSERT OR IGNORE INTO plan_sources(name) VALUES(?)", "s", table));
     }
     return rc;
 }
@@ -133,11 +134,11 @@ int plan_sources_install(struct db *db)
 
 /* Region lookup: open addressing on the numeric code. */
 struct pv_regions {
-    int n;            /* regions */
-    char (*code)[7];  /* codes */
-    int (*anc)[4];    /* ancestor indexes (self first), -1 padded */
-    int *slot;        /* hash slots: index + 1, 0 empty */
-    unsigned mask;    /* slots - 1 */
+    int n;           /* regions */
+    char (*code)[7]; /* codes */
+    int (*anc)[4];   /* ancestor indexes (self first), -1 padded */
+    int *slot;       /* hash slots: index + 1, 0 empty */
+    unsigned mask;   /* slots - 1 */
 };
 
 /* Index of a region code, or -1. */
@@ -220,22 +221,22 @@ static void reg_free(struct pv_regions *r)
 /* Everything one evaluation needs. */
 struct pv {
     struct db *db;
-    const struct pf_spec *specs; /* the formulas */
-    size_t n;                    /* their count */
-    int y0, ny;                  /* first year and number of years */
-    int day[PLAN_VALUE_YEARS + 2];       /* per year: the as-of date YYYYMMDD */
+    const struct pf_spec *specs;           /* the formulas */
+    size_t n;                              /* their count */
+    int y0, ny;                            /* first year and number of years */
+    int day[PLAN_VALUE_YEARS + 2];         /* per year: the as-of date YYYYMMDD */
     int64_t day_end[PLAN_VALUE_YEARS + 2]; /* per year: the end of that date (Unix time) */
-    int as_of;                   /* the as-of date YYYYMMDD */
-    struct pv_regions reg;       /* regions */
-    char (*chain)[33];           /* chain codes, sorted */
-    int n_chains;                /* their count */
-    int64_t max_org;             /* largest org id */
-    int *org_region;             /* per org id: region index or -1 */
-    unsigned char *org_mfg;      /* per org id: industry in section C */
-    int *org_chain_start;        /* per org id: first index into org_chains (n + 1 entries) */
-    int *org_chains;             /* chain indexes of every org, grouped by org */
-    int64_t **num, **den;        /* per formula: cells [(region·cc + chain)·ny + year] */
-    int *cc;                     /* per formula: chain dimension (1 for region scope) */
+    int as_of;                             /* the as-of date YYYYMMDD */
+    struct pv_regions reg;                 /* regions */
+    char (*chain)[33];                     /* chain codes, sorted */
+    int n_chains;                          /* their count */
+    int64_t max_org;                       /* largest org id */
+    int *org_region;                       /* per org id: region index or -1 */
+    unsigned char *org_mfg;                /* per org id: industry in section C */
+    int *org_chain_start; /* per org id: first index into org_chains (n + 1 entries) */
+    int *org_chains;      /* chain indexes of every org, grouped by org */
+    int64_t **num, **den; /* per formula: cells [(region·cc + chain)·ny + year] */
+    int *cc;              /* per formula: chain dimension (1 for region scope) */
 };
 
 /* Index of a chain code, or -1. */
@@ -255,15 +256,14 @@ static int chain_find(const struct pv *p, const char *code)
 }
 
 /* Adds dn/dd to formula i's cell (region and its ancestors, chain, year index). */
-static void cell_add(struct pv *p, size_t i, int region, int chain, int yi, int64_t dn,
-                     int64_t dd)
+static void cell_add(struct pv *p, size_t i, int region, int chain, int yi, int64_t dn, int64_t dd)
 {
     if (region < 0 || chain < 0)
         return;
     for (int k = 0; k < 4 && p->reg.anc[region][k] >= 0; k++) {
-        size_t at = ((size_t)p->reg.anc[region][k] * (size_t)p->cc[i] + (size_t)chain) *
-                        (size_t)p->ny +
-                    (size_t)yi;
+        size_t at =
+            ((size_t)p->reg.anc[region][k] * (size_t)p->cc[i] + (size_t)chain) * (size_t)p->ny +
+            (size_t)yi;
         p->num[i][at] += dn;
         if (p->den[i])
             p->den[i][at] += dd;
@@ -399,7 +399,7 @@ static int scan_certs(struct pv *p)
         return 0;
     size_t m = (size_t)p->max_org + 1, words = m / 64 + 1;
     uint64_t **seen = xcalloc(p->n, sizeof(uint64_t *)); /* valid: [year][org] bits */
-    int **first = xcalloc(p->n, sizeof(int *));           /* first grants: earliest date */
+    int **first = xcalloc(p->n, sizeof(int *));          /* first grants: earliest date */
     for (size_t i = 0; i < p->n; i++) {
         if (p->specs[i].id == PF_CERT_VALID_COUNT)
             seen[i] = xcalloc(words * (size_t)p->ny, sizeof(uint64_t));
@@ -604,8 +604,8 @@ static int scan_contracts(struct pv *p)
                     int c = p->org_chains[k];
                     bool dup = false;
                     if (q == 1 && seller > 0 && seller <= p->max_org)
-                        for (int j = p->org_chain_start[seller];
-                             j < p->org_chain_start[seller + 1]; j++)
+                        for (int j = p->org_chain_start[seller]; j < p->org_chain_start[seller + 1];
+                             j++)
                             dup = dup || p->org_chains[j] == c;
                     if (!dup)
                         cell_add(p, i, region, c, yi, fen, 0);
@@ -711,13 +711,13 @@ int plan_values_compute(struct db *db, const struct pf_spec *specs, size_t n, in
         for (int r = 0; r < p.reg.n; r++) {
             for (int c = 0; c < p.cc[i]; c++) {
                 for (int yi = 0; yi < p.ny; yi++) {
-                    size_t at = ((size_t)r * (size_t)p.cc[i] + (size_t)c) * (size_t)p.ny +
-                                (size_t)yi;
+                    size_t at =
+                        ((size_t)r * (size_t)p.cc[i] + (size_t)c) * (size_t)p.ny + (size_t)yi;
                     int64_t nv = p.num[i][at], dv = p.den[i] ? p.den[i][at] : 0;
                     if (nv == 0 && dv == 0)
                         continue;
-                    sink(ctx, i, p.reg.code[r], specs[i].chain_scope ? p.chain[c] : "",
-                         p.y0 + yi, nv, dv);
+                    sink(ctx, i, p.reg.code[r], specs[i].chain_scope ? p.chain[c] : "", p.y0 + yi,
+                         nv, dv);
                 }
             }
         }
@@ -729,10 +729,13 @@ int plan_values_compute(struct db *db, const struct pf_spec *specs, size_t n, in
 double plan_value_of(const struct pf_spec *s, int64_t num, int64_t den)
 {
     switch (s->id) {
-    case PF_ENTERPRISE_SHARE: return den > 0 ? 100.0 * (double)num / (double)den : NAN;
+    case PF_ENTERPRISE_SHARE:
+        return den > 0 ? 100.0 * (double)num / (double)den : NAN;
     case PF_ENTERPRISE_SUM:
-    case PF_CONTRACT_VALUE_SUM: return s->fen_per_unit > 0 ? (double)num / s->fen_per_unit : NAN;
-    default: return (double)num;
+    case PF_CONTRACT_VALUE_SUM:
+        return s->fen_per_unit > 0 ? (double)num / s->fen_per_unit : NAN;
+    default:
+        return (double)num;
     }
 }
 
@@ -752,24 +755,24 @@ static void source_stamp(struct db *db, enum pf_id id, char *out, size_t cap)
             v = db_col_int(st, 0);
         if (st)
             db_done(st);
-        len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%s:%lld",
-                                i ? "," : "", d->tables[i], (long long)v);
+        len += (size_t)snprintf(out + len, len < cap ? cap - len : 0, "%s%s:%lld", i ? "," : "",
+                                d->tables[i], (long long)v);
     }
 }
 
 /* One computed indicator as the refresh sees it. */
 struct stale_ind {
-    int64_t id;            /* indicators.id */
-    struct pf_spec spec;   /* its formula */
-    char stamp[160];       /* the current source stamp */
-    int first_year;        /* first year with a non-empty cell (set by the sink) */
+    int64_t id;          /* indicators.id */
+    struct pf_spec spec; /* its formula */
+    char stamp[160];     /* the current source stamp */
+    int first_year;      /* first year with a non-empty cell (set by the sink) */
 };
 
 /* What the refresh sink writes with. */
 struct refresh_ctx {
-    struct db *db;            /* connection */
-    struct stale_ind *inds;   /* the indicators recomputed */
-    int rc;                   /* first error */
+    struct db *db;          /* connection */
+    struct stale_ind *inds; /* the indicators recomputed */
+    int rc;                 /* first error */
 };
 
 /* Stores one cell of the engine. */
@@ -842,8 +845,7 @@ static int collect(struct db *db, const char *as_of, bool stale_only, struct sta
         r->id = db_col_int(st, 0);
         r->spec = spec;
         r->has_state = db_col_type(st, 5) != DB_NULL;
-        snprintf(r->old_stamp, sizeof(r->old_stamp), "%s",
-                 r->has_state ? db_col_text(st, 5) : "");
+        snprintf(r->old_stamp, sizeof(r->old_stamp), "%s", r->has_state ? db_col_text(st, 5) : "");
         snprintf(r->old_as_of, sizeof(r->old_as_of), "%s", r->has_state ? db_col_text(st, 6) : "");
     }
     db_done(st);
@@ -893,8 +895,8 @@ int plan_values_refresh(struct db *db, const char *as_of, bool force, int *n_don
     struct pf_spec *specs = xcalloc(n, sizeof(*specs));
     for (size_t i = 0; rc == 0 && i < n; i++) {
         specs[i] = inds[i].spec;
-        rc = db_run(db_query(db, "DELETE FROM indicator_values WHERE indicator_id=?", "i",
-                             inds[i].id));
+        rc = db_run(
+            db_query(db, "DELETE FROM indicator_values WHERE indicator_id=?", "i", inds[i].id));
     }
     int year_to = plan_date_year(as_of);
     struct refresh_ctx ctx = {db, inds, 0};
@@ -993,8 +995,9 @@ int plan_values_series(struct db *db, const struct plan_indicator *ind, const ch
     int rc;
     if (ind->ready) {
         int64_t first = 0, last = 0;
-        st = db_query(db, "SELECT year_from, year_to FROM indicator_value_state WHERE "
-                          "indicator_id=?",
+        st = db_query(db,
+                      "SELECT year_from, year_to FROM indicator_value_state WHERE "
+                      "indicator_id=?",
                       "i", ind->id);
         if (!st)
             return KC_ERR_DB;
@@ -1077,9 +1080,9 @@ struct drill_args {
     char ts_end[24]; /* the end of the as-of day as Unix time, in decimal */
 };
 
-static void drill_sql(const struct plan_indicator *ind, const struct scope *rs,
-                      const char *chain, int year, const char *day, struct drill_args *d,
-                      struct buf *sql, struct db_args *a)
+static void drill_sql(const struct plan_indicator *ind, const struct scope *rs, const char *chain,
+                      int year, const char *day, struct drill_args *d, struct buf *sql,
+                      struct db_args *a)
 {
     const struct pf_spec *s = &ind->spec;
     bool ch = s->chain_scope && chain && *chain;
@@ -1183,11 +1186,13 @@ static void drill_sql(const struct plan_indicator *ind, const struct scope *rs,
         if (s->population != PF_POP_ANY)
             buf_puts(sql, " AND substr(o.industry_code, 1, 1) = 'C'");
         if (s->population == PF_POP_ABOVE_SCALE_MANUFACTURING) {
-            buf_puts(sql, " AND coalesce(e.main_business_revenue_fen, e.operating_revenue_fen) >= ?");
+            buf_puts(sql,
+                     " AND coalesce(e.main_business_revenue_fen, e.operating_revenue_fen) >= ?");
             db_args_int(a, PF_ABOVE_SCALE_FEN);
         }
         if (s->min_revenue_fen) {
-            buf_puts(sql, " AND coalesce(e.main_business_revenue_fen, e.operating_revenue_fen) >= ?");
+            buf_puts(sql,
+                     " AND coalesce(e.main_business_revenue_fen, e.operating_revenue_fen) >= ?");
             db_args_int(a, s->min_revenue_fen);
         }
         if (s->condition != PF_COND_NONE)
@@ -1238,8 +1243,8 @@ static void drill_sql(const struct plan_indicator *ind, const struct scope *rs,
 
 struct db_stmt *plan_values_drill(struct db *db, const struct plan_indicator *ind,
                                   const char *region, const char *chain, int year,
-                                  const char *as_of, int64_t limit, int64_t offset,
-                                  int64_t *total, int64_t *num, int64_t *den)
+                                  const char *as_of, int64_t limit, int64_t offset, int64_t *total,
+                                  int64_t *num, int64_t *den)
 {
     if (!ind->ready)
         return NULL;

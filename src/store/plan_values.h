@@ -69,26 +69,26 @@ int plan_values_ensure(struct db *db) KC_MUST_CHECK;
 
 /* One yearly value of a series. */
 struct plan_value {
-    int year;             /* the year */
-    bool present;         /* a value exists */
-    double value;         /* in the indicator's unit */
-    int64_t numerator;    /* computed: count or sum in 分; reported: 0 */
-    int64_t denominator;  /* computed shares: the population; else 0 */
+    int year;               /* the year */
+    bool present;           /* a value exists */
+    double value;           /* in the indicator's unit */
+    int64_t numerator;      /* computed: count or sum in 分; reported: 0 */
+    int64_t denominator;    /* computed shares: the population; else 0 */
     int64_t observation_id; /* reported: the verified observation, else 0 */
-    char comparator[8];   /* reported: "=" or the stated comparator (">" for 突破) */
+    char comparator[8];     /* reported: "=" or the stated comparator (">" for 突破) */
 };
 
 /* What an indicator is, as the value functions need it. */
 struct plan_indicator {
-    int64_t id;              /* indicators.id */
-    char code[64];           /* code */
-    char unit[32];           /* unit */
-    bool lower_better;       /* direction lower */
-    char measure[8];         /* stock | flow | rate */
-    bool chain_scope;        /* scope chain */
-    bool computed;           /* method computed */
-    bool ready;              /* computed and its formula can run on this platform */
-    struct pf_spec spec;     /* computed: the formula */
+    int64_t id;          /* indicators.id */
+    char code[64];       /* code */
+    char unit[32];       /* unit */
+    bool lower_better;   /* direction lower */
+    char measure[8];     /* stock | flow | rate */
+    bool chain_scope;    /* scope chain */
+    bool computed;       /* method computed */
+    bool ready;          /* computed and its formula can run on this platform */
+    struct pf_spec spec; /* computed: the formula */
 };
 /* Loads indicator id; 0, KC_ERR_NOT_FOUND or KC_ERR_DB. */
 int plan_indicator_load(struct db *db, int64_t id, struct plan_indicator *out) KC_MUST_CHECK;
@@ -108,7 +108,7 @@ int plan_values_series(struct db *db, const struct plan_indicator *ind, const ch
  * formula is not ready. */
 struct db_stmt *plan_values_drill(struct db *db, const struct plan_indicator *ind,
                                   const char *region, const char *chain, int year,
-                                  const char *as_of, int64_t limit, int64_t offset,
-                                  int64_t *total, int64_t *num, int64_t *den);
+                                  const char *as_of, int64_t limit, int64_t offset, int64_t *total,
+                                  int64_t *num, int64_t *den);
 
 #endif

@@ -1,0 +1,211 @@
+// Browser test of the plans module (web/src/modules/plans) against the real binary:
+//   node --test web/tests/e2e/plans.test.mjs
+// A county officer of 莲都 reports a value with evidence for its chain; the 丽水 city
+// officer sees the cockpit matrix on the home page, opens a target from it, drills into the
+// records behind a computed value, verifies the county's value in the queue (it locks), and
+// the public progress page of the 丽水 plan opens without logging in.
+// Environment: KC_BIN, KC_CHROMIUM as in core.test.mjs; screenshots in web/tests/e2e/out/.
+import { after, before, test } from 'node:test'
+import assert from 'node:assert/strict'
+import { spawn } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium } from 'playwright-core'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const REPO = path.resolve(HERE, '../../..')
+const OUT = path.join(HERE, 'out')
+const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
+const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
+const STEP_MS = 20000
+
+let server = null
+let serverLog = ''
+let dataDir = null
+let baseUrl = null
+let accounts = {}
+let browser = null
+
+// Starts `kechuang serve --demo` and resolves with its base URL.
+function startServer() {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-plans-'))
+  return new Promise((resolve, reject) => {
+    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    server = child
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverLog}`)), 60000)
+    const onData = (chunk) => {
+      serverLog += chunk.toString()
+      const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(serverLog)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1])
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', (c) => {
+      serverLog += c.toString()
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited (${code}):\n${serverLog}`))
+    })
+  })
+}
+
+// Reads the demo accounts as {username: password}.
+async function readAccounts() {
+  const file = path.join(dataDir, 'demo-accounts.txt')
+  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
+  const out = {}
+  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!l.trim() || l.startsWith('#')) continue
+    const [u, p] = l.split('\t')
+    out[u] = p
+  }
+  return out
+}
+
+before(async () => {
+  fs.mkdirSync(OUT, { recursive: true })
+  baseUrl = await startServer()
+  accounts = await readAccounts()
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+})
+
+after(async () => {
+  if (browser) await browser.close().catch(() => {})
+  if (server && server.exitCode === null) {
+    server.removeAllListeners('exit')
+    const exited = new Promise((r) => server.once('exit', r))
+    server.kill('SIGTERM')
+    await exited
+  }
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+})
+
+// A logged-in page of user with error collection; returns {page, sel, problems, context}.
+async function loginPage(user) {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', acceptDownloads: true })
+  context.setDefaultTimeout(STEP_MS)
+  const page = await context.newPage()
+  const problems = []
+  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
+  })
+  const sel = (name) => page.locator(`[data-test="${name}"]`)
+  await page.goto(baseUrl + '/')
+  await sel('login-username').fill(user)
+  await sel('login-password').fill(accounts[user])
+  await sel('login-submit').click()
+  await sel('home').waitFor()
+  return { page, sel, problems, context }
+}
+
+// Unregistered Element Plus components render as unknown <el-…> tags.
+async function unresolved(page) {
+  return page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
+}
+
+test('a county reports a value with evidence; the city sees the cockpit, drills down and verifies', async () => {
+  // --- county_liandu reports the chain output of last year's chain value for this year.
+  const county = await loginPage('county_liandu')
+  try {
+    const { page, sel } = county
+    await page.goto(baseUrl + '/#/plans')
+    await sel('plans-table').waitFor()
+    await page.locator('[data-test="plans-table"] .el-table__body tr', { hasText: 'LS-2024-KJFN' }).locator('[data-test="plan-link"]').click()
+    await page.locator('[data-test="targets-table"] .el-table__body tr').first().waitFor()
+    const rows = await page.locator('[data-test="targets-table"] .el-table__body tr').count()
+    assert.ok(rows > 0, 'the county sees its targets')
+    await page.locator('[data-test="targets-table"] .el-table__body tr', { hasText: '特色产业链产值' }).first().click()
+    await sel('target-page').waitFor()
+    await sel('trend-chart').waitFor()
+    await sel('report-value').click()
+    await sel('obs-dialog').waitFor()
+    const year = new Date(Date.now() + 8 * 3600 * 1000).getUTCFullYear()
+    await sel('obs-year').locator('input').fill(String(year))
+    await sel('obs-value').locator('input').fill('321.5')
+    await sel('obs-source').fill('莲都区统计局')
+    const pdf = path.join(dataDir, 'evidence.pdf')
+    fs.writeFileSync(pdf, '%PDF-1.4\n% e2e\n%%EOF\n')
+    await sel('obs-file').setInputFiles(pdf)
+    await sel('obs-save').click()
+    await page.locator('[data-test="obs-table"] .el-table__body tr', { hasText: '321.5' }).waitFor()
+    await page.screenshot({ path: path.join(OUT, 'plans-county-target.png'), fullPage: true })
+    assert.deepEqual(await unresolved(page), [])
+    assert.deepEqual(county.problems, [])
+  } finally {
+    await county.context.close()
+  }
+
+  // --- city_lishui: cockpit, target, drill-down, verification.
+  const city = await loginPage('city_lishui')
+  try {
+    const { page, sel } = city
+    await sel('cockpit-matrix').waitFor()
+    const cells = page.locator('[data-test="cockpit-matrix"] .cell')
+    assert.ok((await cells.count()) >= 150, 'the matrix shows the 丽水 targets of the nine counties')
+    const atRisk = page.locator('[data-test="cockpit-matrix"] .cell[data-status="at_risk"], [data-test="cockpit-matrix"] .cell[data-status="off_track"]')
+    assert.ok((await atRisk.count()) > 0, 'some targets are at risk or off track')
+    await atRisk.first().click()
+    await sel('cockpit-open-target').waitFor()
+    await page.screenshot({ path: path.join(OUT, 'plans-cockpit.png'), fullPage: true })
+    await sel('cockpit-open-target').click()
+    await sel('target-page').waitFor()
+    const status = (await sel('target-status').textContent()).trim()
+    assert.ok(['有风险', '滞后'].includes(status), status)
+
+    // A computed indicator (the chain's technology-contract turnover): the records behind a value.
+    await page.goto(baseUrl + '/#/plans')
+    await page.locator('[data-test="plans-table"] .el-table__body tr', { hasText: 'LS-2024-KJFN' }).locator('[data-test="plan-link"]').click()
+    await page.locator('[data-test="targets-table"] .el-table__body tr').first().waitFor()
+    await page.locator('[data-test="targets-table"] .el-table__body tr', { hasText: '特色产业链技术交易额' }).first().click()
+    await sel('computed-values').waitFor()
+    await page.locator('[data-test="computed-values"] button').first().click()
+    await sel('records-table').waitFor()
+    await sel('records-summary').waitFor()
+    const summary = await sel('records-summary').textContent()
+    const n = Number(/共 (\d+) 条/.exec(summary)[1])
+    const listed = await page.locator('[data-test="records-table"] .el-table__body tr').count()
+    assert.equal(listed, Math.min(n, 20), 'the records listed are the ones counted')
+    await page.screenshot({ path: path.join(OUT, 'plans-drilldown.png'), fullPage: true })
+    await page.keyboard.press('Escape')
+
+    // The verification queue: the county's value, verified and locked.
+    await page.goto(baseUrl + '/#/observations')
+    await sel('obs-list').waitFor()
+    await page.locator('[data-test="obs-list"] .el-table__body tr', { hasText: '321.5' }).first().click()
+    await sel('obs-detail').waitFor()
+    await sel('obs-verify').click()
+    await page.locator('.el-message-box__btns .el-button--primary').click()
+    await page.waitForFunction(() => document.querySelector('[data-test="obs-detail-status"]')?.textContent.includes('锁定'))
+    await page.screenshot({ path: path.join(OUT, 'plans-verified.png'), fullPage: true })
+    assert.deepEqual(await unresolved(page), [])
+    assert.deepEqual(city.problems, [])
+  } finally {
+    await city.context.close()
+  }
+})
+
+test('the public progress page of a public plan needs no login', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
+  context.setDefaultTimeout(STEP_MS)
+  const page = await context.newPage()
+  try {
+    const r = await page.request.get(baseUrl + '/api/v1/public/plans')
+    const plan = (await r.json()).items.find((p) => p.code === 'LS-2024-KJFN')
+    assert.ok(plan)
+    await page.goto(`${baseUrl}/#/p/plans/${plan.id}`)
+    await page.locator('[data-test="public-targets"] .el-table__body tr').first().waitFor()
+    assert.match(await page.locator('[data-test="public-title"]').textContent(), /丽水|科技创新/)
+    await page.screenshot({ path: path.join(OUT, 'plans-public.png'), fullPage: true })
+  } finally {
+    await context.close()
+  }
+})
