@@ -292,6 +292,8 @@ int demo_load(struct db *db, const char *accounts_path, int *loaded)
         rc = demo_deals(db);
     if (!rc)
         rc = demo_plans(db);
+    if (!rc)
+        rc = demo_assess(db);
     if (f && fclose(f) != 0 && !rc)
         rc = KC_ERR_IO;
     if (!rc)
