@@ -8,6 +8,7 @@
 #include "api/handlers_points.h"
 #include "api/points_common.h"
 #include "db/db.h"
+#include "rules/pool.h"
 #include "rules/rules.h"
 #include "store/points.h"
 
@@ -52,62 +53,6 @@ static bool pool_params(struct http_req *r, struct db *db, struct pool_q *q)
         return false;
     }
     return true;
-}
-
-/* True when value v is within pct % of threshold t on the failing side of op (t > 0). */
-static bool near_threshold(const struct rules_value *v, struct rules_q t, enum rules_op op, int pct)
-{
-    if (v->state != RULES_V_OK || t.num <= 0 || t.den <= 0)
-        return false;
-    /* v ≥ t·(100 − pct)/100 for ≥ / >; v ≤ t·(100 + pct)/100 for ≤ / <. */
-    bool ge = op == RULES_OP_GE || op == RULES_OP_GT;
-    if (!ge && op != RULES_OP_LE && op != RULES_OP_LT)
-        return false;
-    int f = ge ? 100 - pct : 100 + pct;
-    const __int128 lim = (__int128)1 << 100;
-    if (v->num > lim || v->num < -lim || v->den > lim) {
-        long double x = (long double)v->num / (long double)v->den,
-                    y = (long double)t.num / (long double)t.den * f / 100.0L;
-        return ge ? x >= y : x <= y;
-    }
-    /* Cross products: |v.num|, v.den < 2^100 and t.den ≤ 10^6 (rule-set bound); t.num ≤
-     * 10^16 — the checks above keep the products well inside 128 bits for the measures
-     * thresholds are written on (window sums ≤ 5·10^15). */
-    __int128 l = v->num * t.den * 100, rr = (__int128)t.num * f * v->den;
-    return ge ? l >= rr : l <= rr;
-}
-
-/* True when the failing condition c is within the margin: every failing test near its
- * threshold (any: one of them), a score or item within score_margin points. */
-static bool cond_near(const struct rules_set *s, const struct rules_result *res, int c,
-                      const struct pool_margin *m)
-{
-    const struct rules_condition *cd = &s->conditions[c];
-    if (res->cond[c] != RULES_NOT_MET)
-        return false;
-    if (cd->kind == RULES_C_SCORE || cd->kind == RULES_C_ITEM) {
-        int got = cd->kind == RULES_C_ITEM ? res->item[cd->target].hi
-                  : cd->target >= 0        ? res->group_hi[cd->target]
-                                           : res->score_hi;
-        int need = cd->points + (cd->op == RULES_OP_GT ? 1 : 0);
-        if (cd->op != RULES_OP_GE && cd->op != RULES_OP_GT)
-            return false;
-        return need - got <= m->score_margin;
-    }
-    if (cd->kind != RULES_C_TESTS)
-        return false;
-    bool any_near = false, all_near = true;
-    for (int t = cd->first_test; t < cd->first_test + cd->n_tests; t++) {
-        int st = rules_test_status(s, res, t);
-        if (st == RULES_MET)
-            continue;
-        struct rules_q q;
-        bool near = st == RULES_NOT_MET && rules_test_threshold(s, res, t, &q) == 0 &&
-                    near_threshold(&res->m[s->tests[t].measure], q, s->tests[t].op, m->margin_pct);
-        any_near |= near;
-        all_near &= near;
-    }
-    return cd->any ? any_near : all_near;
 }
 
 /* Builds the pool rows visible to the caller; *extra receives the summary. Replies and
@@ -155,11 +100,16 @@ static json_t *pool_rows(struct http_req *r, struct db *db, const struct pool_q 
         failing++;
         if (q->q && !strstr(f->name, q->q) && !strstr(f->uscc, q->q))
             continue;
-        rules_gaps(s, &rec, res, gaps);
+        /* Membership from the verdict tree (cheap); the gap analysis only for members. */
         struct pool_margin m;
         pool_margin_lookup(margins, f->region_code, s->family, &m);
-        int n_failed = 0;
-        bool all_near = true;
+        int n_failed = pool_route_failed(s, res);
+        const char *reason = n_failed <= m.max_failed       ? "one_condition"
+                             : pool_route_near(s, res, m.margin_pct, m.score_margin) ? "margin"
+                                                            : NULL;
+        if (!reason || (q->reason && strcmp(q->reason, reason) != 0))
+            continue;
+        rules_gaps(s, &rec, res, gaps);
         const struct rules_gap *combined = NULL;
         char failed[1024] = "";
         size_t fl = 0;
@@ -169,19 +119,12 @@ static json_t *pool_rows(struct http_req *r, struct db *db, const struct pool_q 
                 combined = gp;
             if (gp->kind != RULES_G_CONDITION)
                 continue;
-            n_failed++;
-            all_near &= cond_near(s, res, gp->cond, &m);
             const struct rules_condition *cd = &s->conditions[gp->cond];
             int w = snprintf(failed + fl, sizeof(failed) - fl, "%s%s", fl ? "；" : "",
                              r->en ? cd->en : cd->zh);
             if (w > 0 && (size_t)w < sizeof(failed) - fl)
                 fl += (size_t)w;
         }
-        const char *reason = n_failed <= m.max_failed ? "one_condition"
-                             : n_failed > 0 && all_near ? "margin"
-                                                        : NULL;
-        if (!reason || (q->reason && strcmp(q->reason, reason) != 0))
-            continue;
         if (!combined && gaps->n)
             combined = &gaps->g[0];
         json_t *o = json_object();

@@ -13,6 +13,7 @@
 #include "core/buf.h"
 #include "core/jw.h"
 #include "rules/points.h"
+#include "rules/pool.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -534,6 +535,90 @@ static void test_output(void **state)
     assert_string_equal(s, "0.0001");
 }
 
+
+/* A tsme-2017 firm for the pool tests: declarations met, score 46 (8 + 20 + 18). */
+static void tsme_firm(int64_t employees, int64_t tech, int64_t rd_wan, int64_t ip2)
+{
+    tu_reset();
+    tu_id(RULES_F_MAINLAND, 1);
+    tu_id(RULES_F_NOT_RESTRICTED_INDUSTRY, 1);
+    tu_id(RULES_F_NO_MAJOR_INCIDENT, 1);
+    tu_id(RULES_F_NOT_ON_ABNORMAL_LIST, 1);
+    tu_id(RULES_F_HAS_VALID_HNTE, 0);
+    tu_id(RULES_F_NATIONAL_AWARD_TOP3_5Y, 0);
+    tu_id(RULES_F_PROVINCIAL_RD_INSTITUTION, 0);
+    tu_id(RULES_F_LED_STANDARD_5Y, 0);
+    tu_y(Y, RULES_F_EMPLOYEES, employees);
+    tu_y(Y, RULES_F_TECH_STAFF, tech);
+    tu_y(Y, RULES_F_SALES_REVENUE, WAN(5000));
+    tu_y(Y, RULES_F_COST_EXPENSE_TOTAL, WAN(4500));
+    tu_y(Y, RULES_F_TOTAL_ASSETS, WAN(5000));
+    tu_y(Y, RULES_F_RD_EXPENSE, WAN(rd_wan));
+    tu_y(Y, RULES_F_IP_CLASS1, 0);
+    tu_y(Y, RULES_F_IP_CLASS2, ip2);
+}
+
+/* The margin test at its edges: ≤ 500 within 10 % holds up to 550 and not at 551; ≥ 4 %
+ * within 10 % holds from 3.6 % exactly and not one 分 below; == is never near. */
+static void test_pool_threshold_edges(void **state)
+{
+    (void)state;
+    struct rules_value v = {550, 1, RULES_V_OK, 0, 1};
+    struct rules_q cap = {500, 1};
+    assert_true(pool_near_threshold(&v, cap, RULES_OP_LE, 10));
+    v.num = 551;
+    assert_false(pool_near_threshold(&v, cap, RULES_OP_LE, 10));
+    assert_true(pool_near_threshold(&v, cap, RULES_OP_LE, 11));
+    v.num = 520;
+    assert_false(pool_near_threshold(&v, cap, RULES_OP_LE, 0));
+    struct rules_q four = {1, 25}; /* 4 % */
+    struct rules_value r = {WAN(180), WAN(5000), RULES_V_OK, 0, 1}; /* exactly 3.6 % */
+    assert_true(pool_near_threshold(&r, four, RULES_OP_GE, 10));
+    r.num = WAN(180) - 1;
+    assert_false(pool_near_threshold(&r, four, RULES_OP_GE, 10));
+    assert_false(pool_near_threshold(&r, four, RULES_OP_EQ, 50));
+    r.state = RULES_V_MISSING;
+    assert_false(pool_near_threshold(&r, four, RULES_OP_GE, 50));
+}
+
+/* Routes through tsme-2017's verdict: a score short is one condition (the direct-
+ * confirmation branch is one too: the fewer counts); too many staff adds one; a pass has
+ * none; nearness of the score and the staff cap follow the margins. */
+static void test_pool_routes(void **state)
+{
+    (void)state;
+    const struct rules_set *s = tu_set("tsme-2017");
+    tsme_firm(100, 15, 150, 3); /* 46 points */
+    tu_eval("tsme-2017", Y);
+    assert_int_equal(tu_res.verdict, RULES_NOT_MET);
+    assert_int_equal(pool_route_failed(s, &tu_res), 1);
+    assert_false(pool_route_near(s, &tu_res, 10, 13)); /* 14 points short */
+    assert_true(pool_route_near(s, &tu_res, 10, 14));
+    tsme_firm(520, 78, 200, 3); /* 520 staff, 56 points */
+    tu_eval("tsme-2017", Y);
+    assert_int_equal(pool_route_failed(s, &tu_res), 2);
+    assert_true(pool_route_near(s, &tu_res, 10, 4));
+    assert_false(pool_route_near(s, &tu_res, 10, 3));
+    assert_false(pool_route_near(s, &tu_res, 3, 4)); /* 520 > 515 */
+    assert_true(pool_route_near(s, &tu_res, 4, 4));  /* 520 ≤ 520 */
+    tsme_firm(600, 90, 150, 3);
+    tu_eval("tsme-2017", Y);
+    assert_int_equal(pool_route_failed(s, &tu_res), 2);
+    assert_false(pool_route_near(s, &tu_res, 10, 30));
+    tsme_firm(100, 30, 300, 4);
+    tu_id(RULES_F_HAS_VALID_HNTE, 0);
+    tu_y(Y, RULES_F_IP_CLASS1, 1);
+    tu_eval("tsme-2017", Y);
+    assert_int_equal(tu_res.verdict, RULES_MET);
+    assert_int_equal(pool_route_failed(s, &tu_res), 0);
+    /* Missing data counts as failing and is never near. */
+    tsme_firm(100, 15, 150, 3);
+    tu_id_clear(RULES_F_NOT_ON_ABNORMAL_LIST);
+    tu_eval("tsme-2017", Y);
+    assert_int_equal(pool_route_failed(s, &tu_res), 2);
+    assert_false(pool_route_near(s, &tu_res, 50, 30));
+}
+
 /* Runs the tests (the rule registry is loaded to check it skips the points file). */
 int main(void)
 {
@@ -543,6 +628,7 @@ int main(void)
         cmocka_unit_test(test_ratio_exact),     cmocka_unit_test(test_percentile_ties),
         cmocka_unit_test(test_bonus_negative),  cmocka_unit_test(test_bands_and_ranks),
         cmocka_unit_test(test_validation),      cmocka_unit_test(test_output),
+        cmocka_unit_test(test_pool_threshold_edges), cmocka_unit_test(test_pool_routes),
     };
     return cmocka_run_group_tests(tests, tu_setup, tu_teardown);
 }
