@@ -18,6 +18,7 @@
 #include "store/audit.h"
 #include "store/plan_obs.h"
 #include "store/session.h"
+#include "store/sup.h"
 #include "store/user.h"
 
 #include <errno.h>
@@ -210,6 +211,7 @@ static int cmd_serve(int argc, char **argv)
     printf("kechuang listening on http://%s:%u\n", host, bound);
     fflush(stdout);
     log_msg(LOG_INFO, "listening", "host", host, NULL);
+    sup_sweeper_start(); /* supervision tickets and reminders (store/sup.h) */
     struct sigaction sa = {0};
     sa.sa_handler = on_signal;
     sigaction(SIGINT, &sa, NULL);
@@ -221,6 +223,7 @@ static int cmd_serve(int argc, char **argv)
     http_stop();
     jobs_stop();
     market_index_stop();
+    sup_sweeper_stop();
     db_thread_close_all();
     return 0;
 }

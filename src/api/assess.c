@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "domain/assess_score.h"
 #include "store/assess.h"
+#include "store/plan_values.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -522,7 +523,10 @@ static void create_run(struct http_req *r, struct db *db, int64_t scheme_id, int
     json_t *after = NULL;
     struct assess_viewer v;
     writer_viewer(r, &v);
-    int rc = db_begin(db);
+    /* Computed values first brought up to date (plans' cache, its own transaction). */
+    int rc = plan_values_ensure(db);
+    if (!rc)
+        rc = db_begin(db);
     if (!rc)
         rc = assess_run_create(db, scheme_id, version, year, cutoff, rerun_of, r->user.id,
                                &run_id);

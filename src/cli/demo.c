@@ -260,6 +260,8 @@ int demo_load(struct db *db, const char *accounts_path, int *loaded)
         rc = demo_deals(db);
     if (!rc)
         rc = demo_plans(db);
+    if (!rc)
+        rc = demo_assess(db);
     FILE *f = NULL;
     if (!rc) {
         int fd = open(accounts_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);

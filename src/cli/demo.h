@@ -24,6 +24,7 @@ int demo_ladder(struct db *db) KC_MUST_CHECK; /* enterprises, years, certificate
 int demo_market(struct db *db) KC_MUST_CHECK; /* demands, achievements, experts */
 int demo_deals(struct db *db) KC_MUST_CHECK;  /* matches, contracts, roadshows */
 int demo_plans(struct db *db) KC_MUST_CHECK;  /* the five seed plans, observations */
+int demo_assess(struct db *db) KC_MUST_CHECK; /* assessment schemes and runs, supervision */
 
 /* The organisation id of a demo account's anchor organisation ("ent_nanhu",
  * "inst_jiaxing", …) once demo_load created it, else 0 (for module demo data that

@@ -27,6 +27,8 @@ struct pdf_doc {
     struct buf out;            /* the PDF bytes cairo has written so far */
     cairo_surface_t *surface;  /* the PDF surface */
     cairo_t *cr;               /* drawing context on it */
+    PangoFontMap *fonts;       /* this document's font map (its caches die with it) */
+    PangoContext *pango;       /* text context bound to cr */
     double y;                  /* next free vertical position on the page */
     int page;                  /* current page number, from 1 */
     bool dirty;                /* something was drawn on the current page */
@@ -50,7 +52,7 @@ static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigne
 static PangoLayout *make_layout(struct pdf_doc *d, const char *text, double size, bool bold,
                                 double width)
 {
-    PangoLayout *l = pango_cairo_create_layout(d->cr);
+    PangoLayout *l = pango_layout_new(d->pango);
     PangoFontDescription *fd = pango_font_description_from_string(FONT);
     pango_font_description_set_absolute_size(fd, size * PANGO_SCALE);
     if (bold)
@@ -132,6 +134,11 @@ struct pdf_doc *pdf_new(const char *title)
     if (title)
         cairo_pdf_surface_set_metadata(d->surface, CAIRO_PDF_METADATA_TITLE, title);
     d->cr = cairo_create(d->surface);
+    /* A font map of our own rather than the thread's default one: its font caches are
+     * released with the document instead of living as long as the thread. */
+    d->fonts = pango_cairo_font_map_new();
+    d->pango = pango_font_map_create_context(d->fonts);
+    pango_cairo_update_context(d->cr, d->pango);
     d->page = 1;
     d->y = MARGIN;
     return d;
@@ -517,6 +524,8 @@ int pdf_finish(struct pdf_doc *d, char **data, size_t *len)
 {
     footer(d);
     cairo_show_page(d->cr);
+    g_object_unref(d->pango);
+    g_object_unref(d->fonts);
     cairo_destroy(d->cr);
     cairo_surface_finish(d->surface);
     int rc = cairo_surface_status(d->surface) == CAIRO_STATUS_SUCCESS ? 0 : KC_ERR_IO;
@@ -532,6 +541,8 @@ void pdf_free(struct pdf_doc *d)
 {
     if (!d)
         return;
+    g_object_unref(d->pango);
+    g_object_unref(d->fonts);
     cairo_destroy(d->cr);
     cairo_surface_finish(d->surface);
     cairo_surface_destroy(d->surface);

@@ -6,6 +6,7 @@
 #include "crypto/gm.h"
 #include "db/db.h"
 #include "domain/assess_score.h"
+#include "store/plan_values.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -252,36 +253,26 @@ int assess_scheme_new_version(struct db *db, int64_t id, const char *name, const
 
 /* ---- freezing ---- */
 
-/* What the run needs to know of an indicator. */
+/* What the run needs to know of an indicator: plans' description of it. */
 struct ind_info {
-    int64_t id;       /* indicators.id */
-    bool chain_scope; /* scope = 'chain' */
-    bool computed;    /* a computed indicator whose values are in the cache */
-    bool share;       /* a share formula: an absent cache cell is "no value", not 0 */
+    int64_t id;                /* indicators.id */
+    bool chain_scope;          /* scope = 'chain' */
+    struct plan_indicator pi;  /* plans' view (computed and ready, or read from observations) */
 };
 
 /* Loads the indicator by code; KC_ERR_NOT_FOUND when it no longer exists. */
 static int load_indicator(struct db *db, const char *code, struct ind_info *ind)
 {
-    struct db_stmt *st = db_query(
-        db,
-        "SELECT i.id, i.scope = 'chain', i.method = 'computed' AND EXISTS (SELECT 1 FROM "
-        "indicator_value_state s WHERE s.indicator_id = i.id), coalesce(i.formula IN "
-        "('enterprise_share', 'chain_carrier_coverage'), 0) FROM indicators i WHERE i.code = ?",
-        "s", code);
-    if (!st)
-        return KC_ERR_DB;
-    int rc = db_step(st);
-    if (rc == DB_ROW) {
-        ind->id = db_col_int(st, 0);
-        ind->chain_scope = db_col_int(st, 1) != 0;
-        ind->computed = db_col_int(st, 2) != 0;
-        ind->share = db_col_int(st, 3) != 0;
-    }
-    db_done(st);
-    if (rc < 0)
+    int64_t id = 0;
+    int rc = db_scalar(db_query(db, "SELECT id FROM indicators WHERE code = ?", "s", code), &id);
+    if (rc)
         return rc;
-    return rc == DB_ROW ? 0 : KC_ERR_NOT_FOUND;
+    if (!id)
+        return KC_ERR_NOT_FOUND;
+    rc = plan_indicator_load(db, id, &ind->pi);
+    ind->id = id;
+    ind->chain_scope = ind->pi.chain_scope;
+    return rc;
 }
 
 /* A value read for a county, indicator, chain and year as known at the cut-off. */
@@ -292,27 +283,34 @@ struct cell_value {
     const char *source; /* "observation", "computed" or "none" */
 };
 
-/* Reads the value of record: computed indicators from the computed-value cache (an
- * absent cell is 0 for counts and sums, no value for shares); others from the latest
- * verified revision verified before the end of the cut-off day. */
+/* Reads the value of record: indicators computed from the platform's records (formula
+ * ready) from plans' computed values (plans' rules: a count or sum without records is 0
+ * from the first year the indicator has any record, a share without population has no
+ * value); others from the latest revision verified before the end of the cut-off day. */
 static int read_value(struct db *db, const struct ind_info *ind, const char *county,
                       const char *chain, int year, int64_t cutoff_end, struct cell_value *out)
 {
     memset(out, 0, sizeof(*out));
     out->source = "none";
-    struct db_stmt *st;
-    if (ind->computed)
-        st = db_query(db,
-                      "SELECT value, 0 FROM indicator_values WHERE indicator_id = ? AND "
-                      "region_code = ? AND chain = ? AND year = ?",
-                      "issi", ind->id, county, chain, (int64_t)year);
-    else
-        st = db_query(db,
-                      "SELECT value, id FROM observations WHERE indicator_id = ? AND "
-                      "region_code = ? AND chain = ? AND year = ? AND status IN ('verified', "
-                      "'superseded') AND verified_at IS NOT NULL AND verified_at < ? "
-                      "ORDER BY verified_at DESC, revision DESC LIMIT 1",
-                      "issii", ind->id, county, chain, (int64_t)year, cutoff_end);
+    if (ind->pi.computed && ind->pi.ready) {
+        struct plan_value pv;
+        int rc = plan_values_series(db, &ind->pi, county, chain, year, year, &pv);
+        if (rc)
+            return rc;
+        if (pv.present && isfinite(pv.value)) {
+            out->has = true;
+            out->value = pv.value;
+            out->source = "computed";
+        }
+        return 0;
+    }
+    struct db_stmt *st = db_query(db,
+                                  "SELECT value, id FROM observations WHERE indicator_id = ? AND "
+                                  "region_code = ? AND chain = ? AND year = ? AND status IN "
+                                  "('verified', 'superseded') AND verified_at IS NOT NULL AND "
+                                  "verified_at < ? ORDER BY verified_at DESC, revision DESC "
+                                  "LIMIT 1",
+                                  "issii", ind->id, county, chain, (int64_t)year, cutoff_end);
     if (!st)
         return KC_ERR_DB;
     int rc = db_step(st);
@@ -320,11 +318,7 @@ static int read_value(struct db *db, const struct ind_info *ind, const char *cou
         out->has = true;
         out->value = db_col_double(st, 0);
         out->obs_id = db_col_int(st, 1);
-        out->source = ind->computed ? "computed" : "observation";
-    } else if (rc == DB_DONE && ind->computed && !ind->share) {
-        out->has = true;
-        out->value = 0;
-        out->source = "computed";
+        out->source = "observation";
     }
     db_done(st);
     return rc < 0 ? rc : 0;
@@ -417,13 +411,14 @@ static int resolve_target(struct db *db, const struct ind_info *ind, const char 
     /* Growth targets: the target is the base year's value grown by the rate. */
     struct db_stmt *st = db_query(
         db,
-        "SELECT t.id, t.growth_mode, t.growth_rate_pct, coalesce(t.growth_base_year, 0) "
+        "SELECT t.id, t.growth_mode, t.growth_rate_pct, coalesce(t.growth_base_year, 0), "
+        "t.target_year "
         "FROM targets t WHERE " TARGET_OF "AND t.kind = 'growth' AND t.growth_rate_pct IS NOT "
         "NULL AND ((t.growth_mode = 'yoy' AND (t.target_year = ? OR (t.each_year_from <= ? AND "
         "t.target_year >= ?))) OR (t.growth_mode = 'cagr' AND t.growth_base_year < ? AND "
-        "t.target_year >= ?) OR (t.growth_mode = 'total' AND t.target_year = ?)) "
+        "t.target_year >= ?) OR (t.growth_mode = 'total' AND t.growth_base_year < ? AND t.target_year >= ?)) "
         "ORDER BY t.id LIMIT 1",
-        "issiiiiii", ind->id, county, chain, y, y, y, y, y, y);
+        "issiiiiiii", ind->id, county, chain, y, y, y, y, y, y, y);
     if (!st)
         return KC_ERR_DB;
     rc = db_step(st);
@@ -436,6 +431,7 @@ static int resolve_target(struct db *db, const struct ind_info *ind, const char 
     snprintf(mode, sizeof(mode), "%s", db_col_text(st, 1));
     double rate = db_col_double(st, 2) / 100.0;
     int base_year = (int)db_col_int(st, 3);
+    int due = (int)db_col_int(st, 4);
     db_done(st);
     if (strcmp(mode, "yoy") == 0)
         base_year = year - 1;
@@ -452,6 +448,10 @@ static int resolve_target(struct db *db, const struct ind_info *ind, const char 
     if (strcmp(mode, "cagr") == 0) {
         t->value = base.value * pow(1 + rate, year - base_year);
         t->note = "growth_cagr";
+    } else if (strcmp(mode, "total") == 0 && year < due) {
+        /* On the way to a total growth: the year's share of it, compounded evenly. */
+        t->value = base.value * pow(1 + rate, (double)(year - base_year) / (due - base_year));
+        t->note = "growth_path";
     } else {
         t->value = base.value * (1 + rate);
         t->note = strcmp(mode, "yoy") == 0 ? "growth_yoy" : "growth_total";
@@ -493,9 +493,9 @@ static int freeze_cell(struct db *db, const char *city, int year, const char *cu
         f->t.has = db_col_type(st, 3) != DB_NULL;
         f->t.value = db_col_double(st, 3);
         f->t.target_id = db_col_int(st, 4);
-        static const char *const notes[] = {"milestone",    "target",       "each_year",
-                                            "growth_yoy",   "growth_cagr",  "growth_total",
-                                            "no_base",      "no_target"};
+        static const char *const notes[] = {"milestone",   "target",       "each_year",
+                                            "growth_yoy",  "growth_cagr",  "growth_total",
+                                            "growth_path", "no_base",      "no_target"};
         f->t.note = "no_target";
         const char *n = db_col_text(st, 5);
         for (size_t i = 0; n && i < sizeof(notes) / sizeof(notes[0]); i++)

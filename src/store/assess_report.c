@@ -43,6 +43,13 @@ static void fmt_num(char t[64], double v)
     }
 }
 
+/* String member, or "—" when absent or empty. */
+static const char *str_or_dash(json_t *o, const char *k)
+{
+    const char *s = str(o, k);
+    return *s ? s : "—";
+}
+
 /* The reading of a score note. */
 static const char *note_text(const char *note, bool en)
 {
@@ -260,14 +267,14 @@ int assess_run_report(struct db *db, json_t *run, bool en, char **pdf, size_t *l
                    "from the platform's records; later observations are ignored. Run #%lld, "
                    "by %s. Check digest (SM3): %.16s.",
                    str(run, "scheme_name"), (int)num(run, "version"), str(run, "cutoff"),
-                   (long long)num(run, "id"), str(run, "created_by"), str(run, "digest"));
+                   (long long)num(run, "id"), str_or_dash(run, "created_by"), str(run, "digest"));
     else
         buf_printf(&para,
                    "考核方案：%s（第 %d 版）。考核数值以截止日 %s（北京时间）当日结束前核定的数值为准："
                    "上报指标取截止日前已核定的数值，计算指标取平台记录的计算值；截止日之后的观测值不计入。"
                    "运行编号 #%lld，执行人 %s，校验码（SM3）%.16s。",
                    str(run, "scheme_name"), (int)num(run, "version"), str(run, "cutoff"),
-                   (long long)num(run, "id"), str(run, "created_by"), str(run, "digest"));
+                   (long long)num(run, "id"), str_or_dash(run, "created_by"), str(run, "digest"));
     pdf_paragraph(d, buf_str(&para));
     buf_free(&para);
 

@@ -1,7 +1,8 @@
 /* test_assess_run.c — unit tests for store/assess on a real SQLite file: values frozen
  * at the cut-off (a revision verified later changes neither a re-run nor a new scheme
  * version's run, only a run with a later cut-off), scores and ranks of a small scheme,
- * and how a county's target for the year is read (milestone, every-year, growth). */
+ * and how a county's target for the year is read (milestone, every-year, growth, the
+ * path of a total growth). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -297,6 +298,13 @@ static void test_targets_for_the_year(void **state)
          "2025, 0, 0)",
          "ii", f->task, c);
     observe(f->db, c, "331122", 2024, 1, 50, before);
+    exec(f->db,
+         "INSERT INTO targets(plan_id, task_id, indicator_id, code, region_code, kind, "
+         "comparator, growth_mode, growth_rate_pct, growth_base_year, target_year, created_at, "
+         "updated_at) VALUES(1, ?, ?, 'C-331123', '331123', 'growth', '>=', 'total', 100, 2023, "
+         "2028, 0, 0)",
+         "ii", f->task, c);
+    observe(f->db, c, "331123", 2023, 1, 100, before);
     target(f, c, "C-331181", "331181", 99, 2027); /* due later, no milestone: no target */
     json_t *items = json_pack("[{s:s,s:I,s:s,s:i,s:i,s:i}]", "indicator_code", "ind_c",
                               "weight_centi", (json_int_t)10000, "rule", "linear", "cap_pct", 120,
@@ -310,16 +318,18 @@ static void test_targets_for_the_year(void **state)
     assert_true(fabs(run_target(f->db, run, "331121") - 7) < 1e-9);
     assert_true(fabs(run_target(f->db, run, "331122") - 55) < 1e-9);
     assert_true(isnan(run_target(f->db, run, "331181")));
+    /* Doubling from 2023 to 2028: 2025 is two fifths of the way, compounded. */
+    assert_true(fabs(run_target(f->db, run, "331123") - 100 * pow(2, 0.4)) < 1e-9);
     /* The frozen rows say how each target was read. */
     struct db_stmt *st = db_query(f->db,
                                   "SELECT group_concat(target_note, ',') FROM (SELECT "
                                   "target_note FROM assess_frozen_values WHERE indicator_code = "
                                   "'ind_c' AND county_code IN ('331102', '331121', '331122', "
-                                  "'331181') ORDER BY county_code)",
+                                  "'331123', '331181') ORDER BY county_code)",
                                   "");
     assert_non_null(st);
     assert_int_equal(db_step(st), DB_ROW);
-    assert_string_equal(db_col_text(st, 0), "milestone,each_year,growth_yoy,no_target");
+    assert_string_equal(db_col_text(st, 0), "milestone,each_year,growth_yoy,growth_path,no_target");
     db_done(st);
 }
 
