@@ -101,6 +101,7 @@ static int list_plans(struct http_req *r, const struct plan_scope *ps, bool publ
     return 0;
 }
 
+/* GET /api/v1/plans */
 int api_plans_list(struct http_req *r)
 {
     struct plan_scope ps;
@@ -150,6 +151,7 @@ static int reply_plan(struct http_req *r, const struct plan_scope *ps, int64_t i
     return 0;
 }
 
+/* GET /api/v1/plans/{id} */
 int api_plans_get(struct http_req *r)
 {
     int64_t id;
@@ -167,6 +169,7 @@ static const struct field_spec plan_patch_fields[] = {
     {"issuer", FT_STR_NULL, false, 200}, {NULL, 0, 0, 0},
 };
 
+/* PATCH /api/v1/plans/{id} */
 int api_plans_patch(struct http_req *r)
 {
     int64_t id;
@@ -312,6 +315,7 @@ static int list_targets(struct http_req *r, const struct plan_scope *ps, struct 
     return 0;
 }
 
+/* GET /api/v1/plans/{id}/targets */
 int api_plan_targets(struct http_req *r)
 {
     int64_t id;
@@ -335,6 +339,7 @@ int api_plan_targets(struct http_req *r)
     return list_targets(r, &ps, &f, status, false);
 }
 
+/* GET /api/v1/targets */
 int api_targets_list(struct http_req *r)
 {
     struct plan_scope ps;
@@ -407,6 +412,7 @@ static json_t *target_series(struct db *db, int64_t target_id, const struct plan
     return o;
 }
 
+/* GET /api/v1/targets/{id} */
 int api_targets_get(struct http_req *r)
 {
     int64_t id;
@@ -503,13 +509,14 @@ static double num(json_t *o, const char *k)
     return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
-/* Validates a complete target record o (create, or the merged record of an edit) and
- * resolves its references into res. Replies 422 and returns false on a problem. */
+/* The references of a target resolved by target_validate. */
 struct target_refs {
     int64_t task_id, indicator_id; /* resolved */
     char region[7];                /* canonical region */
     bool lower;                    /* indicator direction lower */
 };
+/* Validates a complete target record o (create, or the merged record of an edit) and
+ * resolves its references into res. Replies 422 and returns false on a problem. */
 static bool target_validate(struct http_req *r, struct db *db, json_t *o, int64_t self_id,
                             struct target_refs *res)
 {
@@ -808,11 +815,13 @@ out:
     return 0;
 }
 
+/* POST /api/v1/targets */
 int api_targets_create(struct http_req *r)
 {
     return save_target(r, 0);
 }
 
+/* PATCH /api/v1/targets/{id} */
 int api_targets_patch(struct http_req *r)
 {
     int64_t id;
@@ -835,6 +844,7 @@ static void decorate_indicator(struct http_req *r, struct db *db, json_t *o)
     json_object_set_new(o, "formula_info", formula_json(r, db, api_str(o, "formula")));
 }
 
+/* GET /api/v1/indicators */
 int api_indicators_list(struct http_req *r)
 {
     struct db *db = api_db(r);
@@ -890,6 +900,7 @@ int api_indicators_list(struct http_req *r)
     return 0;
 }
 
+/* GET /api/v1/indicators/{id} */
 int api_indicators_get(struct http_req *r)
 {
     int64_t id;
@@ -937,6 +948,7 @@ static bool cell_params(struct http_req *r, struct db *db, const struct plan_ind
     return true;
 }
 
+/* GET /api/v1/indicators/{id}/values */
 int api_indicator_values(struct http_req *r)
 {
     int64_t id, from, to;
@@ -999,6 +1011,7 @@ static json_t *drill_row(struct db_stmt *st)
     return o;
 }
 
+/* GET /api/v1/indicators/{id}/records */
 int api_indicator_records(struct http_req *r)
 {
     int64_t id, year, page, size;
@@ -1046,6 +1059,7 @@ int api_indicator_records(struct http_req *r)
     return 0;
 }
 
+/* POST /api/v1/indicators/recompute */
 int api_indicators_recompute(struct http_req *r)
 {
     struct db *db = api_db(r);
@@ -1076,6 +1090,7 @@ int api_indicators_recompute(struct http_req *r)
     return 0;
 }
 
+/* GET /api/v1/formulas */
 int api_formulas_list(struct http_req *r)
 {
     struct db *db = api_db(r);
@@ -1097,6 +1112,7 @@ int api_formulas_list(struct http_req *r)
     return 0;
 }
 
+/* GET /api/v1/plan-units */
 int api_plan_units_list(struct http_req *r)
 {
     struct db *db = api_db(r);
@@ -1225,6 +1241,7 @@ int api_public_plans_list(struct http_req *r)
     return list_plans(r, &ps, true);
 }
 
+/* GET /api/v1/public/plans/{id} */
 int api_public_plan_get(struct http_req *r)
 {
     int64_t id;

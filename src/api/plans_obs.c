@@ -28,6 +28,7 @@ static void reply_json(struct http_req *r, int status, json_t *v)
 static const char *const obs_sorts[] = {"id",           "year",       "region_code", "status",
                                         "submitted_at", "updated_at", NULL};
 
+/* GET /api/v1/observations */
 int api_obs_list(struct http_req *r)
 {
     struct db *db = api_db(r);
@@ -105,6 +106,7 @@ static void reply_obs(struct http_req *r, struct db *db, int64_t id, int status)
     reply_json(r, status, o);
 }
 
+/* GET /api/v1/observations/{id} */
 int api_obs_get(struct http_req *r)
 {
     int64_t id;
@@ -161,6 +163,7 @@ static void finish(struct http_req *r, struct db *db, const char *action, int64_
     reply_obs(r, db, id, status);
 }
 
+/* POST /api/v1/observations */
 int api_obs_create(struct http_req *r)
 {
     struct db *db = api_db(r);
@@ -243,6 +246,7 @@ static const struct field_spec obs_patch_fields[] = {
     {NULL, 0, 0, 0},
 };
 
+/* PATCH /api/v1/observations/{id} */
 int api_obs_patch(struct http_req *r)
 {
     int64_t id;
@@ -332,16 +336,19 @@ static int decide(struct http_req *r, bool verify)
     return 0;
 }
 
+/* POST /api/v1/observations/{id}/verify */
 int api_obs_verify(struct http_req *r)
 {
     return decide(r, true);
 }
 
+/* POST /api/v1/observations/{id}/reject */
 int api_obs_reject(struct http_req *r)
 {
     return decide(r, false);
 }
 
+/* POST /api/v1/observations/{id}/files */
 int api_obs_file_upload(struct http_req *r)
 {
     int64_t id;
@@ -401,6 +408,7 @@ int api_obs_file_upload(struct http_req *r)
     return 0;
 }
 
+/* GET /api/v1/observation-files/{id} */
 int api_obs_file_get(struct http_req *r)
 {
     int64_t id;
