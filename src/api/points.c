@@ -724,8 +724,8 @@ int api_points_league_export(struct http_req *r)
 
 /* ---------------------------------------------------------------- one firm */
 
-/* Writes {region_code, rank, ranked_n, band} of firm i's league within prefix. */
-static void write_league(struct jw *w, const char *key, struct prun *p, size_t i,
+/* Writes {region_code, rank, ranked_n, band, band_label} of firm i's league within prefix. */
+static void write_league(struct jw *w, bool en, const char *key, struct prun *p, size_t i,
                          const char *prefix, const char *code)
 {
     rank_league(p, prefix, p->res[i].stage);
@@ -736,6 +736,8 @@ static void write_league(struct jw *w, const char *key, struct prun *p, size_t i
     jw_kint(w, "rank", f->rank);
     jw_kint(w, "ranked_n", f->ranked_n);
     jw_kstr(w, "band", f->band >= 0 ? p->cfg->bands[f->band].id : NULL);
+    jw_kstr(w, "band_label",
+            f->band >= 0 ? (en ? p->cfg->bands[f->band].en : p->cfg->bands[f->band].zh) : NULL);
     jw_obj_close(w);
 }
 
@@ -812,9 +814,9 @@ int api_points_firm(struct http_req *r)
         snprintf(pref, sizeof(pref), "%.4s00", region);
         auth_region_prefix(county, cpre);
         auth_region_prefix(pref, ppre);
-        write_league(&w, "city_league", &p, at, ppre, pref);
+        write_league(&w, r->en, "city_league", &p, at, ppre, pref);
         if (strcmp(county, pref) != 0)
-            write_league(&w, "county_league", &p, at, cpre, county);
+            write_league(&w, r->en, "county_league", &p, at, cpre, county);
         else
             jw_knull(&w, "county_league");
     } else {

@@ -234,6 +234,8 @@ struct pv {
     int *org_region;                       /* per org id: region index or -1 */
     unsigned char *org_mfg;                /* per org id: industry in section C */
     int *org_chain_start; /* per org id: first index into org_chains (n + 1 entries) */
+    uint64_t *org_has_chain; /* per org id: a bit set when it is on any chain (small and
+                                cache-resident: most organisations are on none) */
     int *org_chains;      /* chain indexes of every org, grouped by org */
     int64_t **num, **den; /* per formula: cells [(region·cc + chain)·ny + year] */
     int *cc;              /* per formula: chain dimension (1 for region scope) */
@@ -280,6 +282,8 @@ static void org_add(struct pv *p, size_t i, int64_t org, int yi, int64_t dn, int
         cell_add(p, i, region, 0, yi, dn, dd);
         return;
     }
+    if (!(p->org_has_chain[org / 64] & (UINT64_C(1) << (org % 64))))
+        return;
     for (int k = p->org_chain_start[org]; k < p->org_chain_start[org + 1]; k++)
         cell_add(p, i, region, p->org_chains[k], yi, dn, dd);
 }
@@ -321,6 +325,7 @@ static int load_orgs(struct pv *p)
         p->org_region[k] = -1;
     p->org_mfg = xcalloc(m, 1);
     p->org_chain_start = xcalloc(m + 1, sizeof(int));
+    p->org_has_chain = xcalloc(m / 64 + 1, sizeof(uint64_t));
     st = db_prep(p->db, "SELECT id, region_code, industry_code FROM orgs");
     if (!st)
         return KC_ERR_DB;
@@ -364,6 +369,7 @@ static int load_orgs(struct pv *p)
         po[len] = id;
         pc[len] = c;
         len++;
+        p->org_has_chain[id / 64] |= UINT64_C(1) << (id % 64);
     }
     db_done(st);
     if (rc >= 0) {
@@ -478,18 +484,17 @@ static int scan_years(struct pv *p)
     static const enum pf_id ids[] = {PF_ENTERPRISE_SHARE, PF_ENTERPRISE_COUNT, PF_ENTERPRISE_SUM};
     if (!uses(p, ids, 3))
         return 0;
-    struct db_stmt *st = db_query(p->db,
-                                  "SELECT org_id, year, coalesce(main_business_revenue_fen, "
-                                  "operating_revenue_fen), rd_expense_fen FROM enterprise_years "
-                                  "WHERE is_current = 1 AND year >= ? AND year <= ?",
-                                  "ii", (int64_t)p->y0, (int64_t)(p->y0 + p->ny - 1));
+    /* A full scan (filtered here) beats an index walk when most rows are read. */
+    struct db_stmt *st = db_prep(p->db, "SELECT org_id, year, coalesce(main_business_revenue_fen, "
+                                        "operating_revenue_fen), rd_expense_fen, is_current "
+                                        "FROM enterprise_years");
     if (!st)
         return KC_ERR_DB;
     int rc;
     while ((rc = db_step(st)) == DB_ROW) {
         int64_t org = db_col_int(st, 0);
         int yi = (int)db_col_int(st, 1) - p->y0;
-        if (org <= 0 || org > p->max_org || yi < 0 || yi >= p->ny)
+        if (org <= 0 || org > p->max_org || yi < 0 || yi >= p->ny || db_col_int(st, 4) != 1)
             continue;
         bool rev_known = db_col_type(st, 2) != DB_NULL, rd_known = db_col_type(st, 3) != DB_NULL;
         int64_t rev = db_col_int(st, 2), rd = db_col_int(st, 3);
@@ -569,15 +574,9 @@ static int scan_contracts(struct pv *p)
     static const enum pf_id ids[] = {PF_CONTRACT_VALUE_SUM};
     if (!uses(p, ids, 1) || !table_exists(p->db, "contracts"))
         return 0;
-    char from[32], to[32];
-    snprintf(from, sizeof(from), "%04d-01-01", p->y0);
-    snprintf(to, sizeof(to), "%04d-%02d-%02d", p->as_of / 10000, p->as_of / 100 % 100,
-             p->as_of % 100);
-    struct db_stmt *st = db_query(p->db,
-                                  "SELECT seller_org_id, buyer_org_id, contract_amount_fen, "
-                                  "registered_on, region_code FROM contracts "
-                                  "WHERE registered_on >= ? AND registered_on <= ?",
-                                  "ss", from, to);
+    /* A full scan (filtered here) beats an index walk when most rows are read. */
+    struct db_stmt *st = db_prep(p->db, "SELECT seller_org_id, buyer_org_id, contract_amount_fen, "
+                                        "registered_on, region_code FROM contracts");
     if (!st)
         return KC_ERR_DB;
     int rc;
@@ -598,7 +597,8 @@ static int scan_contracts(struct pv *p)
             int64_t party[2] = {seller, buyer};
             for (int q = 0; q < 2; q++) {
                 int64_t o = party[q];
-                if (o <= 0 || o > p->max_org)
+                if (o <= 0 || o > p->max_org ||
+                    !(p->org_has_chain[o / 64] & (UINT64_C(1) << (o % 64))))
                     continue;
                 for (int k = p->org_chain_start[o]; k < p->org_chain_start[o + 1]; k++) {
                     int c = p->org_chains[k];
@@ -652,6 +652,7 @@ static void pv_free(struct pv *p)
     free(p->org_region);
     free(p->org_mfg);
     free(p->org_chain_start);
+    free(p->org_has_chain);
     free(p->org_chains);
     for (size_t i = 0; p->num && i < p->n; i++) {
         free(p->num[i]);

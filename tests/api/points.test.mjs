@@ -169,6 +169,7 @@ describe('league tables', () => {
         const r = assertOk(await city.get(`/api/v1/points/firms/${top.uscc}?year=2015`));
         assert.equal(r.city_league.rank, 1);
         assert.equal(r.city_league.band, 'lead');
+        assert.equal(r.city_league.band_label, '创新领跑榜');
         const ind = r.points.indicators[0];
         assert.equal(ind.id, 'rd_staff');
         assert.equal(ind.value, '20');
