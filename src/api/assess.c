@@ -14,9 +14,9 @@
 #include <string.h>
 #include <time.h>
 
-#define MAX_ITEMS 50      /* indicators in a scheme */
-#define NAME_CHARS 100    /* scheme name */
-#define NOTE_CHARS 500    /* version note */
+#define MAX_ITEMS 50   /* indicators in a scheme */
+#define NAME_CHARS 100 /* scheme name */
+#define NOTE_CHARS 500 /* version note */
 
 /* Replies 422 for a member of items[idx]: field "items[idx].key", message prefixed
  * with the item's position ("第 3 项指标：…" / "Item 3: …"). */
@@ -56,7 +56,7 @@ static bool item_pct(struct http_req *r, size_t idx, json_t *src, json_t *dst, c
  * or replies 422 naming the field and returns NULL. */
 static json_t *check_items(struct http_req *r, struct db *db, json_t *items)
 {
-    static const char *const keys[] = {"indicator_code", "weight", "rule", "cap_pct",
+    static const char *const keys[] = {"indicator_code", "weight",  "rule", "cap_pct",
                                        "floor_pct",      "min_pct", NULL};
     if (!json_is_array(items)) {
         http_reply_error(r, 422, "wrong_type", "items");
@@ -114,8 +114,7 @@ static json_t *check_items(struct http_req *r, struct db *db, json_t *items)
             goto fail;
         }
         for (size_t k = 0; k < i; k++)
-            if (strcmp(json_string_value(json_object_get(json_array_get(out, k),
-                                                         "indicator_code")),
+            if (strcmp(json_string_value(json_object_get(json_array_get(out, k), "indicator_code")),
                        json_string_value(code)) == 0) {
                 item_fail(r, i, "indicator_code", "duplicate_indicator");
                 goto fail;
@@ -164,9 +163,9 @@ static json_t *check_items(struct http_req *r, struct db *db, json_t *items)
     if (sum != ASSESS_WEIGHT_TOTAL) {
         char now[32];
         snprintf(now, sizeof(now), "%lld.%02lld", (long long)(sum / 100), (long long)(sum % 100));
-        const char *msg = r->en ? arena_printf(&r->arena,
-                                               "The weights must sum to 100 (they sum to %s)", now)
-                                : arena_printf(&r->arena, "各指标权重之和须为 100（当前为 %s）", now);
+        const char *msg =
+            r->en ? arena_printf(&r->arena, "The weights must sum to 100 (they sum to %s)", now)
+                  : arena_printf(&r->arena, "各指标权重之和须为 100（当前为 %s）", now);
         http_reply_error_msg(r, 422, "weights_sum", "items", msg);
         goto fail;
     }
@@ -180,18 +179,19 @@ fail:
  * (optional, ≤ 500), items. Replies and returns NULL on the first problem. */
 static json_t *scheme_body(struct http_req *r, bool create)
 {
-    static const struct field_spec spec_create[] = {
-        {"region_code", FT_STR, true, 6},     {"name", FT_STR, true, NAME_CHARS},
-        {"note", FT_STR_NULL, false, NOTE_CHARS}, {"items", FT_STR_LIST, true, 0},
-        {NULL, 0, 0, 0}};
+    static const struct field_spec spec_create[] = {{"region_code", FT_STR, true, 6},
+                                                    {"name", FT_STR, true, NAME_CHARS},
+                                                    {"note", FT_STR_NULL, false, NOTE_CHARS},
+                                                    {"items", FT_STR_LIST, true, 0},
+                                                    {NULL, 0, 0, 0}};
     static const struct field_spec spec_update[] = {{"name", FT_STR, true, NAME_CHARS},
                                                     {"note", FT_STR_NULL, false, NOTE_CHARS},
                                                     {"items", FT_STR_LIST, true, 0},
                                                     {NULL, 0, 0, 0}};
     const struct field_spec *spec = create ? spec_create : spec_update;
     json_error_t err;
-    json_t *o = json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES,
-                           &err);
+    json_t *o =
+        json_loadb(r->body.data ? r->body.data : "", r->body.len, JSON_REJECT_DUPLICATES, &err);
     if (!o || !json_is_object(o)) {
         json_decref(o);
         http_reply_error(r, 400, "invalid_json", NULL);
@@ -237,8 +237,8 @@ fail:
     return NULL;
 }
 
-static const char *const scheme_sorts[] = {"id", "name", "region_code", "created_at",
-                                           "updated_at", NULL};
+static const char *const scheme_sorts[] = {"id",         "name",       "region_code",
+                                           "created_at", "updated_at", NULL};
 
 /* GET /api/v1/assess/schemes */
 int api_assess_schemes_list(struct http_req *r)
@@ -253,7 +253,8 @@ int api_assess_schemes_list(struct http_req *r)
     assess_viewer_for(&r->user, &v);
     struct assess_scheme_filter f = {api_qparam(r, "region_code"), api_qparam(r, "q")};
     int rc = assess_scheme_count(db, &v, &f, &total);
-    api_reply_rows(r, rc ? NULL : assess_scheme_list(db, &v, &f, col, desc, size, (page - 1) * size),
+    api_reply_rows(r,
+                   rc ? NULL : assess_scheme_list(db, &v, &f, col, desc, size, (page - 1) * size),
                    total, page, size);
     return 0;
 }
@@ -326,8 +327,9 @@ int api_assess_schemes_create(struct http_req *r)
     if (!api_region(r, db, "region_code", api_str(o, "region_code"), city))
         goto out;
     int64_t prefecture = 0;
-    if (db_scalar(db_query(db, "SELECT count(*) FROM regions WHERE code = ? AND level = "
-                               "'prefecture'",
+    if (db_scalar(db_query(db,
+                           "SELECT count(*) FROM regions WHERE code = ? AND level = "
+                           "'prefecture'",
                            "s", city),
                   &prefecture) != 0 ||
         !prefecture) {
@@ -528,18 +530,16 @@ static void create_run(struct http_req *r, struct db *db, int64_t scheme_id, int
     if (!rc)
         rc = db_begin(db);
     if (!rc)
-        rc = assess_run_create(db, scheme_id, version, year, cutoff, rerun_of, r->user.id,
-                               &run_id);
+        rc = assess_run_create(db, scheme_id, version, year, cutoff, rerun_of, r->user.id, &run_id);
     if (!rc)
         rc = assess_run_get(db, &v, run_id, &after);
     if (!rc) {
-        json_t *a = json_pack("{s:I,s:O,s:O,s:O,s:O,s:O,s:O}", "scheme_id", (json_int_t)scheme_id,
-                              "version", json_object_get(after, "version"), "year",
-                              json_object_get(after, "year"), "cutoff",
-                              json_object_get(after, "cutoff"), "n_counties",
-                              json_object_get(after, "n_counties"), "digest",
-                              json_object_get(after, "digest"), "rerun_of",
-                              json_object_get(after, "rerun_of"));
+        json_t *a = json_pack(
+            "{s:I,s:O,s:O,s:O,s:O,s:O,s:O}", "scheme_id", (json_int_t)scheme_id, "version",
+            json_object_get(after, "version"), "year", json_object_get(after, "year"), "cutoff",
+            json_object_get(after, "cutoff"), "n_counties", json_object_get(after, "n_counties"),
+            "digest", json_object_get(after, "digest"), "rerun_of",
+            json_object_get(after, "rerun_of"));
         struct audit_ctx ctx = api_audit_ctx(r);
         rc = audit_write(db, &ctx, "create", "assess_run", run_id, NULL, a);
         json_decref(a);
@@ -669,6 +669,7 @@ int api_assess_runs_get(struct http_req *r)
 /* GET /api/v1/assess/runs/{id}/export — the breakdown as XLSX. */
 int api_assess_runs_export(struct http_req *r)
 {
+    /* clang-format off */
     static const char *const cols[] = {
         "rank", "排名", "Rank",
         "county_code", "区划代码", "County code",
@@ -686,6 +687,7 @@ int api_assess_runs_export(struct http_req *r)
         "score", "得分", "Score",
         "note", "说明", "Remark",
         NULL};
+    /* clang-format on */
     struct db *db;
     int64_t id;
     json_t *run = load_run(r, &db, &id);

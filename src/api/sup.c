@@ -64,8 +64,8 @@ static bool read_filter(struct http_req *r, struct sup_filter *f, char day[11])
     return api_region_param(r, &f->region);
 }
 
-static const char *const sorts[] = {"id",       "opened_at", "deadline", "updated_at",
-                                    "status",   "level",     "region_code", NULL};
+static const char *const sorts[] = {"id",     "opened_at", "deadline",    "updated_at",
+                                    "status", "level",     "region_code", NULL};
 
 /* GET /api/v1/tickets */
 int api_tickets_list(struct http_req *r)
@@ -89,20 +89,19 @@ int api_tickets_list(struct http_req *r)
 /* GET /api/v1/tickets/export */
 int api_tickets_export(struct http_req *r)
 {
-    static const char *const cols[] = {
-        "id", "编号", "ID",
-        "title", "督办事项", "Subject",
-        "reason", "原因", "Reason",
-        "region_name", "责任地区", "Region",
-        "unit_name", "责任单位", "Responsible unit",
-        "plan_title", "规划", "Plan",
-        "status", "状态", "Status",
-        "level", "督办级别", "Level",
-        "deadline", "答复期限", "Deadline",
-        "opened_at", "发起时间(UTC)", "Opened (UTC)",
-        "updated_at", "更新时间(UTC)", "Updated (UTC)",
-        "detail", "情况说明", "Detail",
-        NULL};
+    static const char *const cols[] = {"id",          "编号",          "ID",
+                                       "title",       "督办事项",      "Subject",
+                                       "reason",      "原因",          "Reason",
+                                       "region_name", "责任地区",      "Region",
+                                       "unit_name",   "责任单位",      "Responsible unit",
+                                       "plan_title",  "规划",          "Plan",
+                                       "status",      "状态",          "Status",
+                                       "level",       "督办级别",      "Level",
+                                       "deadline",    "答复期限",      "Deadline",
+                                       "opened_at",   "发起时间(UTC)", "Opened (UTC)",
+                                       "updated_at",  "更新时间(UTC)", "Updated (UTC)",
+                                       "detail",      "情况说明",      "Detail",
+                                       NULL};
     struct db *db = api_db(r);
     struct sup_filter f;
     char day[11];
@@ -164,9 +163,9 @@ int api_tickets_get(struct http_req *r)
     /* What the caller may do next (the UI shows only those buttons). */
     const char *status = json_string_value(json_object_get(t, "status"));
     bool waiting = strcmp(status, "open") == 0 || strcmp(status, "escalated") == 0;
-    bool own = r->user.role->scope == SCOPE_ALL ||
-               strcmp(r->user.region_code, json_string_value(json_object_get(t, "region_code"))) ==
-                   0;
+    bool own =
+        r->user.role->scope == SCOPE_ALL ||
+        strcmp(r->user.region_code, json_string_value(json_object_get(t, "region_code"))) == 0;
     bool verify = auth_can(&r->user, CAP_OBS_VERIFY) && strcmp(status, "closed") != 0;
     json_object_set_new(t, "can_answer",
                         json_boolean(waiting && own && auth_can(&r->user, CAP_OBS_REPORT)));
@@ -220,9 +219,8 @@ static bool ticket_head(struct http_req *r, struct db *db, int64_t id, char regi
 /* POST /api/v1/tickets/{id}/answer {measure, evidence?} — the responsible unit only. */
 int api_tickets_answer(struct http_req *r)
 {
-    static const struct field_spec spec[] = {{"measure", FT_STR, true, 2000},
-                                             {"evidence", FT_STR_NULL, false, 4000},
-                                             {NULL, 0, 0, 0}};
+    static const struct field_spec spec[] = {
+        {"measure", FT_STR, true, 2000}, {"evidence", FT_STR_NULL, false, 4000}, {NULL, 0, 0, 0}};
     int64_t id;
     char region[7], day[11];
     struct db *db = api_db(r);

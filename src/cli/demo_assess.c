@@ -68,10 +68,10 @@ static int items_of(struct db *db, json_t *scheme, json_t **out)
             return bad("weight or parameter out of range", code);
         }
         sum += centi;
-        json_array_append_new(norm, json_pack("{s:s,s:I,s:s,s:I,s:I,s:I}", "indicator_code",
-                                              code, "weight_centi", (json_int_t)centi, "rule",
-                                              rule, "cap_pct", cap, "floor_pct", floor_pct,
-                                              "min_pct", min_pct));
+        json_array_append_new(norm,
+                              json_pack("{s:s,s:I,s:s,s:I,s:I,s:I}", "indicator_code", code,
+                                        "weight_centi", (json_int_t)centi, "rule", rule, "cap_pct",
+                                        cap, "floor_pct", floor_pct, "min_pct", min_pct));
     }
     if (sum != ASSESS_WEIGHT_TOTAL) {
         json_decref(norm);
@@ -123,9 +123,8 @@ int demo_assess(struct db *db)
         rc = items_of(db, s, &items);
         int64_t id = 0, run = 0;
         if (!rc)
-            rc = assess_scheme_insert(db, city, name,
-                                      json_string_value(json_object_get(s, "note")), items, 0,
-                                      &id);
+            rc = assess_scheme_insert(db, city, name, json_string_value(json_object_get(s, "note")),
+                                      items, 0, &id);
         if (!rc)
             rc = assess_scheme_get(db, &v, id, 0, &after);
         if (!rc)

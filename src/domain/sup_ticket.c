@@ -28,8 +28,7 @@ const char *sup_reminder_name(enum sup_reminder r)
     return r == SUP_REMIND_DUE_SOON ? "due_soon" : r == SUP_REMIND_OVERDUE ? "overdue" : "";
 }
 
-int sup_transition(enum sup_status from, enum sup_action action, int *level,
-                   enum sup_status *to)
+int sup_transition(enum sup_status from, enum sup_action action, int *level, enum sup_status *to)
 {
     if (from == SUP_CLOSED)
         return KC_ERR_CONFLICT;
@@ -57,8 +56,7 @@ int sup_deadline_days(int level)
     return level <= 1 ? 15 : level == 2 ? 10 : 5;
 }
 
-enum sup_reminder sup_reminder_due(enum sup_status status, int64_t deadline_day,
-                                   int64_t today_day)
+enum sup_reminder sup_reminder_due(enum sup_status status, int64_t deadline_day, int64_t today_day)
 {
     if (status != SUP_OPEN && status != SUP_ESCALATED)
         return SUP_REMIND_NONE;

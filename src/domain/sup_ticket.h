@@ -25,9 +25,9 @@ enum sup_status {
 
 /* What a user does to a ticket. */
 enum sup_action {
-    SUP_ANSWER,   /* the responsible unit answers with a measure and evidence */
-    SUP_CLOSE,    /* the city closes */
-    SUP_ESCALATE  /* the city escalates */
+    SUP_ANSWER,  /* the responsible unit answers with a measure and evidence */
+    SUP_CLOSE,   /* the city closes */
+    SUP_ESCALATE /* the city escalates */
 };
 
 /* Reminder kinds. */
@@ -51,13 +51,11 @@ const char *sup_reminder_name(enum sup_reminder r);
  * sets *to (and raises *level on escalation), or KC_ERR_CONFLICT when the action is not
  * allowed in that status (anything on a closed ticket, answering an answered one,
  * escalating past SUP_MAX_LEVEL). */
-int sup_transition(enum sup_status from, enum sup_action action, int *level,
-                   enum sup_status *to);
+int sup_transition(enum sup_status from, enum sup_action action, int *level, enum sup_status *to);
 /* Days the responsible unit has to answer at an escalation level (15, 10, 5). */
 int sup_deadline_days(int level);
 /* The reminder due for a ticket in status with deadline day (days since the epoch) on
  * day today. */
-enum sup_reminder sup_reminder_due(enum sup_status status, int64_t deadline_day,
-                                   int64_t today_day);
+enum sup_reminder sup_reminder_due(enum sup_status status, int64_t deadline_day, int64_t today_day);
 
 #endif

@@ -18,20 +18,20 @@
 #define TEXT_W (PAGE_W - 2 * MARGIN)
 #define BOTTOM (PAGE_H - MARGIN - FOOTER)
 #define FONT "Noto Sans CJK SC"
-#define BODY_PT 10.5  /* body text size */
-#define TABLE_PT 9.0  /* table text size */
-#define CELL_PAD 4.0  /* table cell padding */
+#define BODY_PT 10.5 /* body text size */
+#define TABLE_PT 9.0 /* table text size */
+#define CELL_PAD 4.0 /* table cell padding */
 
 /* A document being written. */
 struct pdf_doc {
-    struct buf out;            /* the PDF bytes cairo has written so far */
-    cairo_surface_t *surface;  /* the PDF surface */
-    cairo_t *cr;               /* drawing context on it */
-    PangoFontMap *fonts;       /* this document's font map (its caches die with it) */
-    PangoContext *pango;       /* text context bound to cr */
-    double y;                  /* next free vertical position on the page */
-    int page;                  /* current page number, from 1 */
-    bool dirty;                /* something was drawn on the current page */
+    struct buf out;           /* the PDF bytes cairo has written so far */
+    cairo_surface_t *surface; /* the PDF surface */
+    cairo_t *cr;              /* drawing context on it */
+    PangoFontMap *fonts;      /* this document's font map (its caches die with it) */
+    PangoContext *pango;      /* text context bound to cr */
+    double y;                 /* next free vertical position on the page */
+    int page;                 /* current page number, from 1 */
+    bool dirty;               /* something was drawn on the current page */
 };
 
 /* Colours of chart series and bars (RGB). */

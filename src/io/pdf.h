@@ -39,8 +39,8 @@ struct pdf_bar_chart {
 
 /* One line of a line chart: n_x values, NAN for a missing point. */
 struct pdf_line_series {
-    const char *name;      /* legend text */
-    const double *values;  /* n_x values */
+    const char *name;     /* legend text */
+    const double *values; /* n_x values */
 };
 
 /* A line chart over categorical x positions (years, months). */

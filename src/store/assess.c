@@ -29,8 +29,8 @@ void assess_viewer_for(const struct auth_user *u, struct assess_viewer *v)
 static void viewer_where(struct buf *sql, struct db_args *a, const char *alias,
                          const struct assess_viewer *v)
 {
-    buf_printf(sql, "((%s.region_code >= ? AND %s.region_code < ?) OR %s.region_code = ?) ",
-               alias, alias, alias);
+    buf_printf(sql, "((%s.region_code >= ? AND %s.region_code < ?) OR %s.region_code = ?) ", alias,
+               alias, alias);
     db_args_text(a, v->scope.lo);
     db_args_text(a, v->scope.hi);
     db_args_text(a, v->city);
@@ -63,14 +63,13 @@ struct db_stmt *assess_scheme_list(struct db *db, const struct assess_viewer *v,
 {
     struct buf sql = {0};
     struct db_args a = {0};
-    buf_puts(&sql,
-             "SELECT s.id, s.region_code, r.name AS region_name, s.name, s.version, "
-             "(SELECT count(*) FROM assess_scheme_items i JOIN assess_scheme_versions sv "
-             " ON sv.id = i.version_id WHERE sv.scheme_id = s.id AND sv.version = s.version) "
-             "AS n_items, "
-             "(SELECT count(*) FROM assess_runs ru WHERE ru.scheme_id = s.id) AS n_runs, "
-             "s.created_at, s.updated_at "
-             "FROM assess_schemes s LEFT JOIN regions r ON r.code = s.region_code ");
+    buf_puts(&sql, "SELECT s.id, s.region_code, r.name AS region_name, s.name, s.version, "
+                   "(SELECT count(*) FROM assess_scheme_items i JOIN assess_scheme_versions sv "
+                   " ON sv.id = i.version_id WHERE sv.scheme_id = s.id AND sv.version = s.version) "
+                   "AS n_items, "
+                   "(SELECT count(*) FROM assess_runs ru WHERE ru.scheme_id = s.id) AS n_runs, "
+                   "s.created_at, s.updated_at "
+                   "FROM assess_schemes s LEFT JOIN regions r ON r.code = s.region_code ");
     scheme_where(&sql, &a, v, f);
     return db_page(db, &sql, &a, "s", sort_col, desc, limit, offset);
 }
@@ -235,8 +234,8 @@ int assess_scheme_new_version(struct db *db, int64_t id, const char *name, const
                               json_t *items, int64_t user_id, int *version)
 {
     int64_t cur = 0;
-    int rc = db_scalar(db_query(db, "SELECT version FROM assess_schemes WHERE id = ?", "i", id),
-                       &cur);
+    int rc =
+        db_scalar(db_query(db, "SELECT version FROM assess_schemes WHERE id = ?", "i", id), &cur);
     if (rc)
         return rc;
     if (cur == 0)
@@ -255,9 +254,9 @@ int assess_scheme_new_version(struct db *db, int64_t id, const char *name, const
 
 /* What the run needs to know of an indicator: plans' description of it. */
 struct ind_info {
-    int64_t id;                /* indicators.id */
-    bool chain_scope;          /* scope = 'chain' */
-    struct plan_indicator pi;  /* plans' view (computed and ready, or read from observations) */
+    int64_t id;               /* indicators.id */
+    bool chain_scope;         /* scope = 'chain' */
+    struct plan_indicator pi; /* plans' view (computed and ready, or read from observations) */
 };
 
 /* Loads the indicator by code; KC_ERR_NOT_FOUND when it no longer exists. */
@@ -370,8 +369,7 @@ static int first_target(struct db_stmt *st, struct cell_target *t, const char *n
     return rc < 0 ? rc : 0;
 }
 
-#define TARGET_OF                                                                              \
-    "t.indicator_id = ? AND t.region_code = ? AND coalesce(t.chain, '') = ? "
+#define TARGET_OF "t.indicator_id = ? AND t.region_code = ? AND coalesce(t.chain, '') = ? "
 
 /* Resolves the county's target for the year: a milestone of that year, a value target
  * due that year, a value target set for every year, or a growth target applied to the
@@ -416,7 +414,8 @@ static int resolve_target(struct db *db, const struct ind_info *ind, const char 
         "FROM targets t WHERE " TARGET_OF "AND t.kind = 'growth' AND t.growth_rate_pct IS NOT "
         "NULL AND ((t.growth_mode = 'yoy' AND (t.target_year = ? OR (t.each_year_from <= ? AND "
         "t.target_year >= ?))) OR (t.growth_mode = 'cagr' AND t.growth_base_year < ? AND "
-        "t.target_year >= ?) OR (t.growth_mode = 'total' AND t.growth_base_year < ? AND t.target_year >= ?)) "
+        "t.target_year >= ?) OR (t.growth_mode = 'total' AND t.growth_base_year < ? AND "
+        "t.target_year >= ?)) "
         "ORDER BY t.id LIMIT 1",
         "issiiiiiii", ind->id, county, chain, y, y, y, y, y, y, y);
     if (!st)
@@ -493,9 +492,9 @@ static int freeze_cell(struct db *db, const char *city, int year, const char *cu
         f->t.has = db_col_type(st, 3) != DB_NULL;
         f->t.value = db_col_double(st, 3);
         f->t.target_id = db_col_int(st, 4);
-        static const char *const notes[] = {"milestone",   "target",       "each_year",
-                                            "growth_yoy",  "growth_cagr",  "growth_total",
-                                            "growth_path", "no_base",      "no_target"};
+        static const char *const notes[] = {"milestone",   "target",      "each_year",
+                                            "growth_yoy",  "growth_cagr", "growth_total",
+                                            "growth_path", "no_base",     "no_target"};
         f->t.note = "no_target";
         const char *n = db_col_text(st, 5);
         for (size_t i = 0; n && i < sizeof(notes) / sizeof(notes[0]); i++)
@@ -546,17 +545,17 @@ static int freeze_cell(struct db *db, const char *city, int year, const char *cu
 
 /* One scheme item as a run uses it. */
 struct run_item {
-    char code[96];          /* indicator code */
-    struct assess_item it;  /* weight, rule, parameters, direction */
-    struct ind_info ind;    /* the indicator */
+    char code[96];         /* indicator code */
+    struct assess_item it; /* weight, rule, parameters, direction */
+    struct ind_info ind;   /* the indicator */
 };
 
 /* One county of the city. */
 struct run_county {
-    char code[7];   /* region code */
-    char name[96];  /* its name */
-    int64_t total;  /* total score, hundredths */
-    int rank;       /* place among the counties */
+    char code[7];  /* region code */
+    char name[96]; /* its name */
+    int64_t total; /* total score, hundredths */
+    int rank;      /* place among the counties */
 };
 
 /* Loads the items of a scheme version. *items is malloc'd (the caller frees). */
@@ -677,8 +676,8 @@ static void digest_num(struct buf *b, bool has, double v)
         buf_puts(b, "-|");
 }
 
-int assess_run_create(struct db *db, int64_t scheme_id, int version, int year,
-                      const char *cutoff, int64_t rerun_of, int64_t user_id, int64_t *run_id)
+int assess_run_create(struct db *db, int64_t scheme_id, int version, int year, const char *cutoff,
+                      int64_t rerun_of, int64_t user_id, int64_t *run_id)
 {
     int64_t cutoff_day;
     if (time_parse_date(cutoff, &cutoff_day) != 0)
@@ -845,21 +844,21 @@ static void run_where(struct buf *sql, struct db_args *a, const struct assess_vi
     }
 }
 
-#define RUN_SELECT                                                                             \
-    "SELECT ru.id, ru.scheme_id, s.name AS scheme_name, ru.version, ru.region_code, "         \
-    "r.name AS region_name, ru.year, ru.cutoff, ru.rerun_of, ru.n_counties, ru.digest, "      \
-    "ru.created_at, u.username AS created_by, "                                               \
-    "(SELECT c.county_name FROM assess_run_counties c WHERE c.run_id = ru.id ORDER BY "       \
-    " c.rank, c.county_code LIMIT 1) AS top_county, "                                         \
-    "(SELECT max(c.total_centi) / 100.0 FROM assess_run_counties c WHERE c.run_id = ru.id) "  \
-    "AS top_total "                                                                            \
-    "FROM assess_runs ru JOIN assess_schemes s ON s.id = ru.scheme_id "                       \
-    "LEFT JOIN regions r ON r.code = ru.region_code LEFT JOIN users u ON u.id = "             \
+#define RUN_SELECT                                                                                 \
+    "SELECT ru.id, ru.scheme_id, s.name AS scheme_name, ru.version, ru.region_code, "              \
+    "r.name AS region_name, ru.year, ru.cutoff, ru.rerun_of, ru.n_counties, ru.digest, "           \
+    "ru.created_at, u.username AS created_by, "                                                    \
+    "(SELECT c.county_name FROM assess_run_counties c WHERE c.run_id = ru.id ORDER BY "            \
+    " c.rank, c.county_code LIMIT 1) AS top_county, "                                              \
+    "(SELECT max(c.total_centi) / 100.0 FROM assess_run_counties c WHERE c.run_id = ru.id) "       \
+    "AS top_total "                                                                                \
+    "FROM assess_runs ru JOIN assess_schemes s ON s.id = ru.scheme_id "                            \
+    "LEFT JOIN regions r ON r.code = ru.region_code LEFT JOIN users u ON u.id = "                  \
     "ru.created_by "
 
 struct db_stmt *assess_run_list(struct db *db, const struct assess_viewer *v,
-                                const struct assess_run_filter *f, const char *sort_col,
-                                bool desc, int64_t limit, int64_t offset)
+                                const struct assess_run_filter *f, const char *sort_col, bool desc,
+                                int64_t limit, int64_t offset)
 {
     struct buf sql = {0};
     struct db_args a = {0};

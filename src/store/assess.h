@@ -72,9 +72,8 @@ bool assess_indicator_exists(struct db *db, const char *code, bool *lower);
  * city's assessment of that year and cut-off does not have yet, scores every county of
  * the city and stores the run (rerun_of: the run it repeats, or 0). Runs inside the
  * caller's transaction. Returns 0, KC_ERR_NOT_FOUND or KC_ERR_DB. */
-int assess_run_create(struct db *db, int64_t scheme_id, int version, int year,
-                      const char *cutoff, int64_t rerun_of, int64_t user_id,
-                      int64_t *run_id) KC_MUST_CHECK;
+int assess_run_create(struct db *db, int64_t scheme_id, int version, int year, const char *cutoff,
+                      int64_t rerun_of, int64_t user_id, int64_t *run_id) KC_MUST_CHECK;
 /* A run's list filters. */
 struct assess_run_filter {
     const char *region_code; /* exact city */
@@ -85,8 +84,8 @@ struct assess_run_filter {
  * region_name, year, cutoff, rerun_of, n_counties, digest, created_at, created_by,
  * top_county, top_total). */
 struct db_stmt *assess_run_list(struct db *db, const struct assess_viewer *v,
-                                const struct assess_run_filter *f, const char *sort_col,
-                                bool desc, int64_t limit, int64_t offset);
+                                const struct assess_run_filter *f, const char *sort_col, bool desc,
+                                int64_t limit, int64_t offset);
 /* Counts the runs the same filters select. */
 int assess_run_count(struct db *db, const struct assess_viewer *v,
                      const struct assess_run_filter *f, int64_t *n) KC_MUST_CHECK;
@@ -103,7 +102,6 @@ struct db_stmt *assess_run_rows(struct db *db, int64_t id);
  * history when earlier years were assessed with the same scheme, per-county
  * breakdown) from run (as loaded by assess_run_get); en selects English labels.
  * *pdf (malloc'd) and *len receive the file. Returns 0 or KC_ERR_IO / KC_ERR_DB. */
-int assess_run_report(struct db *db, json_t *run, bool en, char **pdf,
-                      size_t *len) KC_MUST_CHECK;
+int assess_run_report(struct db *db, json_t *run, bool en, char **pdf, size_t *len) KC_MUST_CHECK;
 
 #endif

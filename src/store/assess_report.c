@@ -68,10 +68,10 @@ static const char *note_text(const char *note, bool en)
 
 /* A cell table being filled: texts are pool offsets until resolved. */
 struct cells {
-    size_t n;           /* cells used */
-    size_t cap;         /* cells allocated */
-    uintptr_t *off;     /* pool offset + 1 of each cell (0 = literal in lit[]) */
-    const char **lit;   /* literal strings (static or owned by the JSON) */
+    size_t n;         /* cells used */
+    size_t cap;       /* cells allocated */
+    uintptr_t *off;   /* pool offset + 1 of each cell (0 = literal in lit[]) */
+    const char **lit; /* literal strings (static or owned by the JSON) */
 };
 
 /* Adds a literal cell. */
@@ -156,7 +156,8 @@ static void rule_text(char *out, size_t cap, json_t *it, bool en)
                  (long long)num(it, "floor_pct"));
     else
         snprintf(out, cap,
-                 en ? "by rank: first full weight, last %lld%%" : "按排名计分：第一名满分，末位得 %lld%%",
+                 en ? "by rank: first full weight, last %lld%%"
+                    : "按排名计分：第一名满分，末位得 %lld%%",
                  (long long)num(it, "min_pct"));
 }
 
@@ -237,8 +238,9 @@ static int history_chart(struct pdf_doc *d, struct db *db, json_t *run, bool en)
             series[c].name = names[c];
             series[c].values = vals + c * 64;
         }
-        struct pdf_line_chart lc = {L("历年总分（同一考核方案）", "Total scores by year (same scheme)"),
-                                    n_years, lp, n_c, series};
+        struct pdf_line_chart lc = {
+            L("历年总分（同一考核方案）", "Total scores by year (same scheme)"), n_years, lp, n_c,
+            series};
         pdf_line_chart(d, &lc);
         free(series);
     }
@@ -269,12 +271,13 @@ int assess_run_report(struct db *db, json_t *run, bool en, char **pdf, size_t *l
                    str(run, "scheme_name"), (int)num(run, "version"), str(run, "cutoff"),
                    (long long)num(run, "id"), str_or_dash(run, "created_by"), str(run, "digest"));
     else
-        buf_printf(&para,
-                   "考核方案：%s（第 %d 版）。考核数值以截止日 %s（北京时间）当日结束前核定的数值为准："
-                   "上报指标取截止日前已核定的数值，计算指标取平台记录的计算值；截止日之后的观测值不计入。"
-                   "运行编号 #%lld，执行人 %s，校验码（SM3）%.16s。",
-                   str(run, "scheme_name"), (int)num(run, "version"), str(run, "cutoff"),
-                   (long long)num(run, "id"), str_or_dash(run, "created_by"), str(run, "digest"));
+        buf_printf(
+            &para,
+            "考核方案：%s（第 %d 版）。考核数值以截止日 %s（北京时间）当日结束前核定的数值为准："
+            "上报指标取截止日前已核定的数值，计算指标取平台记录的计算值；截止日之后的观测值不计入。"
+            "运行编号 #%lld，执行人 %s，校验码（SM3）%.16s。",
+            str(run, "scheme_name"), (int)num(run, "version"), str(run, "cutoff"),
+            (long long)num(run, "id"), str_or_dash(run, "created_by"), str(run, "digest"));
     pdf_paragraph(d, buf_str(&para));
     buf_free(&para);
 
@@ -318,17 +321,18 @@ int assess_run_report(struct db *db, json_t *run, bool en, char **pdf, size_t *l
     static const char *const h_rank_en[] = {"Rank", "County", "Code", "Total"};
     static const double w_rank[] = {0.8, 3, 1.4, 1.4};
     emit_table(d, &cells, &pool, 4, en ? h_rank_en : h_rank_zh, w_rank, "clcr");
-    struct pdf_bar_chart bar = {L("各县(市、区)总分", "Total score by county"), n_c, labels, totals,
-                                0, 2};
+    struct pdf_bar_chart bar = {
+        L("各县(市、区)总分", "Total score by county"), n_c, labels, totals, 0, 2};
     pdf_bar_chart(d, &bar);
     free(labels);
     free(totals);
     int rc = history_chart(d, db, run, en);
 
     pdf_heading(d, 2, L("三、分县得分明细", "3. Scores by county"));
-    static const char *const h_det_zh[] = {"指标", "数值", "目标", "完成率(%)", "名次", "得分", "说明"};
+    static const char *const h_det_zh[] = {"指标", "数值", "目标", "完成率(%)",
+                                           "名次", "得分", "说明"};
     static const char *const h_det_en[] = {"Indicator", "Value", "Target", "Achieved (%)",
-                                           "Place", "Score", "Remark"};
+                                           "Place",     "Score", "Remark"};
     static const double w_det[] = {3, 1.2, 1.2, 1.2, 0.7, 1, 1.9};
     json_array_foreach(counties, i, c)
     {
@@ -355,7 +359,8 @@ int assess_run_report(struct db *db, json_t *run, bool en, char **pdf, size_t *l
         }
         emit_table(d, &cells, &pool, 7, en ? h_det_en : h_det_zh, w_det, "lrrrcrl");
     }
-    pdf_note(d, L("说明：完成率 = 数值 ÷ 目标（数值越低越好的指标为目标 ÷ 数值）；每项得分四舍五入到 0.01 分，"
+    pdf_note(d, L("说明：完成率 = 数值 ÷ 目标（数值越低越好的指标为目标 ÷ "
+                  "数值）；每项得分四舍五入到 0.01 分，"
                   "总分为各项得分之和；并列者名次相同。",
                   "Notes: achievement = value ÷ target (target ÷ value where lower is better); "
                   "each item score is rounded to 0.01 and the total is their sum; ties share a "

@@ -32,14 +32,14 @@ static void date_of(int64_t d, char out[11])
     strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
-#define TICKET_SELECT                                                                          \
-    "SELECT t.id, t.subject_kind, t.subject_id, t.plan_id, p.title AS plan_title, "            \
-    "t.region_code, r.name AS region_name, t.unit_name, t.reason, t.period, t.title, "         \
-    "t.detail, t.status, t.level, t.deadline, t.opened_at, ou.username AS opened_by, "         \
-    "t.updated_at, t.closed_at, "                                                              \
-    "(t.status IN ('open', 'escalated') AND t.deadline < ?) AS overdue, "                      \
-    "(SELECT count(*) FROM sup_ticket_events e WHERE e.ticket_id = t.id) AS n_events "          \
-    "FROM sup_tickets t LEFT JOIN plans p ON p.id = t.plan_id "                                \
+#define TICKET_SELECT                                                                              \
+    "SELECT t.id, t.subject_kind, t.subject_id, t.plan_id, p.title AS plan_title, "                \
+    "t.region_code, r.name AS region_name, t.unit_name, t.reason, t.period, t.title, "             \
+    "t.detail, t.status, t.level, t.deadline, t.opened_at, ou.username AS opened_by, "             \
+    "t.updated_at, t.closed_at, "                                                                  \
+    "(t.status IN ('open', 'escalated') AND t.deadline < ?) AS overdue, "                          \
+    "(SELECT count(*) FROM sup_ticket_events e WHERE e.ticket_id = t.id) AS n_events "             \
+    "FROM sup_tickets t LEFT JOIN plans p ON p.id = t.plan_id "                                    \
     "LEFT JOIN regions r ON r.code = t.region_code LEFT JOIN users ou ON ou.id = t.opened_by "
 
 /* The WHERE clause of scope and filters. */
@@ -177,8 +177,9 @@ int sup_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
     char today[11];
     date_of(time_now() / 86400 + 0, today);
     struct db_stmt *st =
-        db_query(db, TICKET_SELECT "WHERE t.id = ? AND t.region_code >= ? AND t.region_code < ? "
-                                   "AND ? = 0",
+        db_query(db,
+                 TICKET_SELECT "WHERE t.id = ? AND t.region_code >= ? AND t.region_code < ? "
+                               "AND ? = 0",
                  "sissi", today, id, sc->lo, sc->hi, sc->org_id);
     if (!st)
         return KC_ERR_DB;
@@ -228,8 +229,8 @@ static int add_event(struct db *db, const struct audit_ctx *ctx, int64_t ticket,
                            "action, status_after, level, deadline, measure, evidence, note) "
                            "VALUES(?,?,nullif(?,0),?,?,?,?,?,?,?,?)",
                            "iiisssissss", ticket, at, ctx->user_id,
-                           ctx->username ? ctx->username : "system", action, status,
-                           (int64_t)level, deadline, measure, evidence, note));
+                           ctx->username ? ctx->username : "system", action, status, (int64_t)level,
+                           deadline, measure, evidence, note));
 }
 
 int sup_act(struct db *db, const struct audit_ctx *ctx, int64_t id, const struct sup_act_in *in)
@@ -275,10 +276,10 @@ int sup_act(struct db *db, const struct audit_ctx *ctx, int64_t id, const struct
         rc = ticket_row(db, id, &after);
     if (!rc) {
         /* The measure and evidence are in the history; the audit keeps the change. */
-        json_t *extra = json_pack("{s:s?,s:s?,s:s?}", "measure",
-                                  in->action == SUP_ANSWER ? in->measure : NULL, "evidence",
-                                  in->action == SUP_ANSWER ? in->evidence : NULL, "note",
-                                  in->action == SUP_ANSWER ? NULL : in->note);
+        json_t *extra =
+            json_pack("{s:s?,s:s?,s:s?}", "measure", in->action == SUP_ANSWER ? in->measure : NULL,
+                      "evidence", in->action == SUP_ANSWER ? in->evidence : NULL, "note",
+                      in->action == SUP_ANSWER ? NULL : in->note);
         json_object_update(after, extra);
         json_decref(extra);
         rc = audit_write(db, ctx, names[in->action], "sup_ticket", id, before, after);
@@ -314,8 +315,8 @@ static int insert_ticket(struct db *db, const struct audit_ctx *ctx, const struc
                              "level, deadline, opened_at, opened_by, updated_at) "
                              "VALUES(?,?,?,?,?,?,?,?,?,'open',1,?,?,nullif(?,0),?)",
                              "siisssisssiii", n->kind, n->subject_id, n->plan_id, n->region,
-                             n->unit, n->reason, (int64_t)year, n->title, n->detail, deadline,
-                             now, ctx->user_id, now));
+                             n->unit, n->reason, (int64_t)year, n->title, n->detail, deadline, now,
+                             ctx->user_id, now));
     if (rc)
         return rc;
     *id = db_last_id(db);
@@ -337,16 +338,16 @@ static int subject_fill(struct db *db, const struct scope *sc, const char *kind,
 {
     struct db_stmt *st;
     if (strcmp(kind, "target") == 0)
-        st = db_query(
-            db,
-            "SELECT t.plan_id, t.region_code, CASE WHEN r.level = 'county' THEN r.name || "
-            "'人民政府' ELSE coalesce(u.name, p.issuer, r.name || '人民政府') END, "
-            "r.name || ' · ' || i.name || ' ' || t.target_year || '年目标' FROM targets t "
-            "JOIN plans p ON p.id = t.plan_id JOIN indicators i ON i.id = t.indicator_id "
-            "JOIN plan_tasks k ON k.id = t.task_id LEFT JOIN plan_units u ON u.id = "
-            "k.lead_unit_id JOIN regions r ON r.code = t.region_code WHERE t.id = ? AND "
-            "t.region_code >= ? AND t.region_code < ? AND ? = 0",
-            "issi", sid, sc->lo, sc->hi, sc->org_id);
+        st =
+            db_query(db,
+                     "SELECT t.plan_id, t.region_code, CASE WHEN r.level = 'county' THEN r.name || "
+                     "'人民政府' ELSE coalesce(u.name, p.issuer, r.name || '人民政府') END, "
+                     "r.name || ' · ' || i.name || ' ' || t.target_year || '年目标' FROM targets t "
+                     "JOIN plans p ON p.id = t.plan_id JOIN indicators i ON i.id = t.indicator_id "
+                     "JOIN plan_tasks k ON k.id = t.task_id LEFT JOIN plan_units u ON u.id = "
+                     "k.lead_unit_id JOIN regions r ON r.code = t.region_code WHERE t.id = ? AND "
+                     "t.region_code >= ? AND t.region_code < ? AND ? = 0",
+                     "issi", sid, sc->lo, sc->hi, sc->org_id);
     else
         st = db_query(db,
                       "SELECT k.plan_id, p.region_code, coalesce(u.name, p.issuer, r.name || "
@@ -448,9 +449,8 @@ static int sweep_reminders(struct db *db, const char *today, const struct scope 
         rc = db_run(db_query(db,
                              "INSERT OR IGNORE INTO sup_reminders(ticket_id, region_code, kind, "
                              "level, deadline, created_at) VALUES(?,?,?,?,?,?)",
-                             "issisi", dues[i].id, dues[i].region,
-                             sup_reminder_name(dues[i].kind), (int64_t)dues[i].level,
-                             dues[i].deadline, now));
+                             "issisi", dues[i].id, dues[i].region, sup_reminder_name(dues[i].kind),
+                             (int64_t)dues[i].level, dues[i].deadline, now));
         if (!rc && db_changes(db) > 0) {
             (*made)++;
             const char *status = NULL;
@@ -470,9 +470,9 @@ static int sweep_reminders(struct db *db, const char *today, const struct scope 
 
 /* What the sweep needs to know of a target's evaluation. */
 enum target_verdict {
-    TARGET_OTHER,     /* on track, at risk or without data: no ticket */
-    TARGET_ACHIEVED,  /* achieved (counts towards finishing its task) */
-    TARGET_OFF_TRACK  /* off track (overdue when its year is over) */
+    TARGET_OTHER,    /* on track, at risk or without data: no ticket */
+    TARGET_ACHIEVED, /* achieved (counts towards finishing its task) */
+    TARGET_OFF_TRACK /* off track (overdue when its year is over) */
 };
 
 /* One evaluated target. */
@@ -631,8 +631,9 @@ static int sweep_tasks(struct db *db, const struct audit_ctx *ctx, const struct 
             continue;
         char detail[256];
         if (targets)
-            snprintf(detail, sizeof(detail), "任务期限 %s 已过，尚未完成（%zu 项目标中已实现 %zu 项）。",
-                     deadlines[i], targets, achieved);
+            snprintf(detail, sizeof(detail),
+                     "任务期限 %s 已过，尚未完成（%zu 项目标中已实现 %zu 项）。", deadlines[i],
+                     targets, achieved);
         else
             snprintf(detail, sizeof(detail), "任务期限 %s 已过，尚无完成情况报告。", deadlines[i]);
         rc = sweep_open(db, ctx, sc, "task", ids[i], "overdue_task", detail, today, opened);
@@ -642,8 +643,8 @@ static int sweep_tasks(struct db *db, const struct audit_ctx *ctx, const struct 
     return rc < 0 ? rc : 0;
 }
 
-int sup_sweep(struct db *db, const struct audit_ctx *ctx, const struct scope *sc,
-              const char *today, struct sup_sweep_result *res)
+int sup_sweep(struct db *db, const struct audit_ctx *ctx, const struct scope *sc, const char *today,
+              struct sup_sweep_result *res)
 {
     res->opened = 0;
     res->reminders = 0;
@@ -659,8 +660,9 @@ int sup_sweep(struct db *db, const struct audit_ctx *ctx, const struct scope *sc
         if (states[i].verdict != TARGET_OFF_TRACK)
             continue;
         bool overdue = states[i].due_year < atoi(today);
-        rc = sweep_open(db, ctx, sc, "target", states[i].id, overdue ? "overdue_target" : "off_track",
-                        states[i].detail, today, &res->opened);
+        rc = sweep_open(db, ctx, sc, "target", states[i].id,
+                        overdue ? "overdue_target" : "off_track", states[i].detail, today,
+                        &res->opened);
     }
     if (!rc)
         rc = sweep_tasks(db, ctx, sc, today, states, n, &res->opened);
@@ -686,10 +688,10 @@ int sup_summary(struct db *db, const struct scope *sc, const char *today, json_t
     int rc = db_step(st);
     json_t *o = NULL;
     if (rc == DB_ROW)
-        o = json_pack("{s:I,s:I,s:I,s:I,s:I}", "open", (json_int_t)db_col_int(st, 0),
-                      "answered", (json_int_t)db_col_int(st, 1), "escalated",
-                      (json_int_t)db_col_int(st, 2), "due_soon", (json_int_t)db_col_int(st, 3),
-                      "overdue", (json_int_t)db_col_int(st, 4));
+        o = json_pack("{s:I,s:I,s:I,s:I,s:I}", "open", (json_int_t)db_col_int(st, 0), "answered",
+                      (json_int_t)db_col_int(st, 1), "escalated", (json_int_t)db_col_int(st, 2),
+                      "due_soon", (json_int_t)db_col_int(st, 3), "overdue",
+                      (json_int_t)db_col_int(st, 4));
     db_done(st);
     if (rc < 0 || !o) {
         json_decref(o);
@@ -716,9 +718,9 @@ int sup_summary(struct db *db, const struct scope *sc, const char *today, json_t
 
 /* ---- the server's sweeper thread ---- */
 
-static pthread_t sweeper;                                /* the thread */
-static bool sweeper_running;                             /* started and not stopped */
-static bool sweeper_stop;                                /* asks the thread to end */
+static pthread_t sweeper;                                      /* the thread */
+static bool sweeper_running;                                   /* started and not stopped */
+static bool sweeper_stop;                                      /* asks the thread to end */
 static pthread_mutex_t sweeper_mu = PTHREAD_MUTEX_INITIALIZER; /* guards sweeper_stop */
 static pthread_cond_t sweeper_cv = PTHREAD_COND_INITIALIZER;   /* wakes the thread to stop */
 
@@ -781,8 +783,7 @@ static void *sweeper_main(void *arg)
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_sec += every;
-        while (!sweeper_stop &&
-               pthread_cond_timedwait(&sweeper_cv, &sweeper_mu, &until) == 0)
+        while (!sweeper_stop && pthread_cond_timedwait(&sweeper_cv, &sweeper_mu, &until) == 0)
             ;
     }
     pthread_mutex_unlock(&sweeper_mu);

@@ -78,8 +78,8 @@ struct sup_sweep_result {
  * ticket for that reason this year (so a subject the city closed is not reopened until
  * next year), then creates the reminders that are due on day today (YYYY-MM-DD).
  * Audited as ctx. */
-int sup_sweep(struct db *db, const struct audit_ctx *ctx, const struct scope *sc,
-              const char *today, struct sup_sweep_result *res) KC_MUST_CHECK;
+int sup_sweep(struct db *db, const struct audit_ctx *ctx, const struct scope *sc, const char *today,
+              struct sup_sweep_result *res) KC_MUST_CHECK;
 
 /* Counts for the home page in scope: {open, answered, escalated, due_soon, overdue,
  * reminders:[latest 10 {ticket_id, title, kind, deadline, created_at, region_name}]}.

@@ -198,8 +198,7 @@ static void test_freeze_and_rerun(void **state)
 
     json_t *items = items2(6000, 4000);
     int64_t scheme = 0, run1 = 0, run2 = 0, run3 = 0, run4 = 0;
-    assert_int_equal(assess_scheme_insert(f->db, "331100", "测试方案", NULL, items, 0, &scheme),
-                     0);
+    assert_int_equal(assess_scheme_insert(f->db, "331100", "测试方案", NULL, items, 0, &scheme), 0);
     json_decref(items);
     assert_int_equal(assess_run_create(f->db, scheme, 0, 2025, "2026-01-31", 0, 0, &run1), 0);
     int64_t total, rank;
@@ -229,9 +228,8 @@ static void test_freeze_and_rerun(void **state)
     /* A new version of the scheme, same cut-off: other weights, the same frozen values. */
     items = items2(5000, 5000);
     int version = 0;
-    assert_int_equal(assess_scheme_new_version(f->db, scheme, "测试方案", "权重调整", items, 0,
-                                               &version),
-                     0);
+    assert_int_equal(
+        assess_scheme_new_version(f->db, scheme, "测试方案", "权重调整", items, 0, &version), 0);
     json_decref(items);
     assert_int_equal(version, 2);
     assert_int_equal(assess_run_create(f->db, scheme, 0, 2025, "2026-01-31", 0, 0, &run3), 0);
@@ -310,8 +308,7 @@ static void test_targets_for_the_year(void **state)
                               "weight_centi", (json_int_t)10000, "rule", "linear", "cap_pct", 120,
                               "floor_pct", 60, "min_pct", 0);
     int64_t scheme = 0, run = 0;
-    assert_int_equal(assess_scheme_insert(f->db, "331100", "目标测试", NULL, items, 0, &scheme),
-                     0);
+    assert_int_equal(assess_scheme_insert(f->db, "331100", "目标测试", NULL, items, 0, &scheme), 0);
     json_decref(items);
     assert_int_equal(assess_run_create(f->db, scheme, 0, 2025, "2026-01-31", 0, 0, &run), 0);
     assert_true(fabs(run_target(f->db, run, "331102") - 20) < 1e-9);

@@ -13,8 +13,12 @@
 /* An item with the default parameters of its rule and weight in points. */
 static struct assess_item item(enum assess_rule rule, double weight_points, bool lower)
 {
-    struct assess_item it = {rule, (int64_t)llround(weight_points * 100), lower,
-                             ASSESS_CAP_DEFAULT, ASSESS_FLOOR_DEFAULT, ASSESS_MIN_DEFAULT};
+    struct assess_item it = {rule,
+                             (int64_t)llround(weight_points * 100),
+                             lower,
+                             ASSESS_CAP_DEFAULT,
+                             ASSESS_FLOOR_DEFAULT,
+                             ASSESS_MIN_DEFAULT};
     return it;
 }
 
@@ -47,10 +51,10 @@ static void test_ratio_capping(void **state)
     assert_int_equal(score_t(&it, -5, 100), 0);
     assert_int_equal(score_t(&it, 80, 100), 1600);
     assert_int_equal(score_t(&it, 100, 100), 2000);
-    assert_int_equal(score_t(&it, 119.99, 100), 2400);   /* 23.998 rounds to 24.00 */
+    assert_int_equal(score_t(&it, 119.99, 100), 2400); /* 23.998 rounds to 24.00 */
     assert_int_equal(score_t(&it, 119.9, 100), 2398);
     assert_int_equal(score_t(&it, 120, 100), 2400);
-    assert_int_equal(score_t(&it, 250, 100), 2400);       /* capped */
+    assert_int_equal(score_t(&it, 250, 100), 2400); /* capped */
     it.cap_pct = 100;
     assert_int_equal(score_t(&it, 250, 100), 2000);
     it.cap_pct = 200;
@@ -67,12 +71,12 @@ static void test_ratio_lower_better(void **state)
 {
     (void)state;
     struct assess_item it = item(ASSESS_RATIO, 10, true);
-    assert_int_equal(score_t(&it, 20, 10), 500);    /* twice the allowed count: half */
+    assert_int_equal(score_t(&it, 20, 10), 500); /* twice the allowed count: half */
     assert_int_equal(score_t(&it, 10, 10), 1000);
-    assert_int_equal(score_t(&it, 5, 10), 1200);    /* half of it: 200 %, capped at 120 % */
-    assert_int_equal(score_t(&it, 0, 10), 1200);    /* nothing left: the cap */
-    assert_int_equal(score_t(&it, 0, 0), 1000);     /* 清零 reached */
-    assert_int_equal(score_t(&it, 3, 0), 0);        /* 清零 missed */
+    assert_int_equal(score_t(&it, 5, 10), 1200); /* half of it: 200 %, capped at 120 % */
+    assert_int_equal(score_t(&it, 0, 10), 1200); /* nothing left: the cap */
+    assert_int_equal(score_t(&it, 0, 0), 1000);  /* 清零 reached */
+    assert_int_equal(score_t(&it, 3, 0), 0);     /* 清零 missed */
     /* Higher is better with a zero target: met or not. */
     struct assess_item up = item(ASSESS_RATIO, 10, false);
     assert_int_equal(score_t(&up, 0, 0), 1000);
@@ -86,7 +90,7 @@ static void test_linear_edges(void **state)
     struct assess_item it = item(ASSESS_LINEAR, 10, false); /* floor 60 % */
     assert_int_equal(score_t(&it, 50, 100), 0);
     assert_int_equal(score_t(&it, 60, 100), 0);
-    assert_int_equal(score_t(&it, 61, 100), 25);   /* 1/40 of 10 points */
+    assert_int_equal(score_t(&it, 61, 100), 25); /* 1/40 of 10 points */
     assert_int_equal(score_t(&it, 80, 100), 500);
     assert_int_equal(score_t(&it, 100, 100), 1000);
     assert_int_equal(score_t(&it, 130, 100), 1000);
@@ -166,9 +170,9 @@ static void test_weights_sum(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rule_names),   cmocka_unit_test(test_ratio_capping),
+        cmocka_unit_test(test_rule_names),         cmocka_unit_test(test_ratio_capping),
         cmocka_unit_test(test_ratio_lower_better), cmocka_unit_test(test_linear_edges),
-        cmocka_unit_test(test_rank_shares),  cmocka_unit_test(test_rank_values),
+        cmocka_unit_test(test_rank_shares),        cmocka_unit_test(test_rank_values),
         cmocka_unit_test(test_weights_sum),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

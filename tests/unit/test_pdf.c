@@ -64,10 +64,10 @@ static void test_report_text(void **state)
     pdf_paragraph(d, "本报告由科创平台生成。考核数值冻结于截止日 2026-01-31，之后的观测值不计入。");
     pdf_heading(d, 2, "一、考核排名");
     static const char *const headers[] = {"排名", "县(市、区)", "总分"};
-    static const char *const counties[] = {"莲都区", "青田县", "缙云县", "遂昌县", "松阳县",
+    static const char *const counties[] = {"莲都区", "青田县", "缙云县",         "遂昌县", "松阳县",
                                            "云和县", "庆元县", "景宁畲族自治县", "龙泉市"};
     const size_t rows = 90;
-    char (*cellbuf)[3][64] = calloc(rows, sizeof(*cellbuf));
+    char(*cellbuf)[3][64] = calloc(rows, sizeof(*cellbuf));
     const char **cells = calloc(rows * 3, sizeof(char *));
     for (size_t r = 0; r < rows; r++) {
         snprintf(cellbuf[r][0], 64, "%zu", r + 1);
@@ -102,9 +102,16 @@ static void test_report_text(void **state)
     free(cellbuf);
     if (!text)
         skip();
-    const char *want[] = {"县(市、区)科技创新考核报告", "考核数值冻结于截止日", "一、考核排名",
-                          "景宁畲族自治县", "龙泉市第90行", "各县(市、区)总分", "94.00",
-                          "历年总分", "数据来源于平台记录", "县(市、区)"};
+    const char *want[] = {"县(市、区)科技创新考核报告",
+                          "考核数值冻结于截止日",
+                          "一、考核排名",
+                          "景宁畲族自治县",
+                          "龙泉市第90行",
+                          "各县(市、区)总分",
+                          "94.00",
+                          "历年总分",
+                          "数据来源于平台记录",
+                          "县(市、区)"};
     for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
         if (!strstr(text, want[i]))
             fail_msg("\"%s\" not in the extracted text:\n%s", want[i], text);

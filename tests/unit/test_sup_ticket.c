@@ -79,8 +79,7 @@ static void test_reminders(void **state)
     assert_int_equal(sup_reminder_due(SUP_OPEN, deadline, deadline - 3), SUP_REMIND_DUE_SOON);
     assert_int_equal(sup_reminder_due(SUP_OPEN, deadline, deadline), SUP_REMIND_DUE_SOON);
     assert_int_equal(sup_reminder_due(SUP_OPEN, deadline, deadline + 1), SUP_REMIND_OVERDUE);
-    assert_int_equal(sup_reminder_due(SUP_ESCALATED, deadline, deadline + 30),
-                     SUP_REMIND_OVERDUE);
+    assert_int_equal(sup_reminder_due(SUP_ESCALATED, deadline, deadline + 30), SUP_REMIND_OVERDUE);
     assert_int_equal(sup_reminder_due(SUP_ANSWERED, deadline, deadline + 1), SUP_REMIND_NONE);
     assert_int_equal(sup_reminder_due(SUP_CLOSED, deadline, deadline), SUP_REMIND_NONE);
 }

@@ -22,7 +22,7 @@ export default {
         closeNote: '办结意见', escalateNote: '升级理由', newDeadline: '新的答复期限（可选）', by: '操作人',
         answered: '已答复', closed: '已办结', escalated: '已升级', noActions: '当前无可执行的操作',
         openTicket: '发起督办', openNote: '督办要求', opened2: '已发起督办单', notResponsible: '只有责任单位可以答复',
-        back: '返回列表', viewPlan: '查看目标', remindersNone: '暂无提醒',
+        back: '返回列表', viewPlan: '查看目标', remindersNone: '暂无提醒', noTickets: '暂无督办单',
       },
       s: {
         name: '方案名称', city: '所属城市', version: '当前版本', items: '指标数', runs: '运行次数',
@@ -70,7 +70,7 @@ export default {
         closeNote: 'Closing note', escalateNote: 'Reason', newDeadline: 'New deadline (optional)', by: 'By',
         answered: 'Answered', closed: 'Closed', escalated: 'Escalated', noActions: 'Nothing to do now',
         openTicket: 'Open a ticket', openNote: 'Requirement', opened2: 'Ticket opened', notResponsible: 'Only the responsible unit can answer',
-        back: 'Back to the list', viewPlan: 'View target', remindersNone: 'No reminders',
+        back: 'Back to the list', viewPlan: 'View target', remindersNone: 'No reminders', noTickets: 'No tickets',
       },
       s: {
         name: 'Name', city: 'City', version: 'Version', items: 'Indicators', runs: 'Runs',
