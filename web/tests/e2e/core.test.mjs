@@ -1,24 +1,16 @@
 // Browser test of the platform core against the real binary:
 //   node --test web/tests/e2e/        (from the repository root; `make test-browser`)
-// Starts `$KC_BIN serve --demo` on an ephemeral port with a fresh data directory, drives
-// Debian's Chromium through playwright-core, and stops the server at the end.
-// Environment: KC_BIN (default <repo>/build/kechuang), KC_CHROMIUM (default
+// The set-up (a `$KC_BIN serve --demo` on an ephemeral port with a fresh data directory,
+// Debian's Chromium through playwright-core, the login) is harness.mjs, shared by every
+// browser test. Environment: KC_BIN (default <repo>/build/kechuang), KC_CHROMIUM (default
 // /usr/bin/chromium). Screenshots go to web/tests/e2e/out/.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { OUT, e2e } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const REPO = path.resolve(HERE, '../../..')
-const OUT = path.join(HERE, 'out')
-const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
-const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
-const STEP_MS = 15000
+const kc = e2e()
 
 // USCC (GB 32100-2015) check character over the first 17 characters.
 const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
@@ -46,109 +38,6 @@ function freshUscc() {
   return body + usccCheck(body)
 }
 
-let server = null
-let serverLog = ''
-let dataDir = null
-let baseUrl = null
-let accounts = []
-let browser = null
-
-// Starts the server and resolves with its base URL once it prints "listening on …".
-function startServer() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-'))
-  return new Promise((resolve, reject) => {
-    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    })
-    server = child
-    let settled = false
-    const timer = setTimeout(() => {
-      if (!settled) {
-        settled = true
-        reject(new Error(`server did not print its address within 60 s; output:\n${serverLog}`))
-      }
-    }, 60000)
-    const onData = (chunk) => {
-      serverLog += chunk.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(serverLog)
-      if (m && !settled) {
-        settled = true
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', (c) => {
-      serverLog += c.toString()
-    })
-    child.on('error', (e) => {
-      if (!settled) {
-        settled = true
-        clearTimeout(timer)
-        reject(new Error(`cannot start ${KC_BIN}: ${e.message}`))
-      }
-    })
-    child.on('exit', (code, sig) => {
-      if (!settled) {
-        settled = true
-        clearTimeout(timer)
-        reject(new Error(`server exited early (code ${code}, signal ${sig}); output:\n${serverLog}`))
-      }
-    })
-  })
-}
-
-// Reads <data>/demo-accounts.txt (username\tpassword\trole\tregion_code; # comments),
-// waiting briefly in case the server writes it just after it starts listening.
-async function readAccounts() {
-  const file = path.join(dataDir, 'demo-accounts.txt')
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
-  const text = fs.readFileSync(file, 'utf8')
-  return text
-    .split('\n')
-    .map((l) => l.replace(/\r$/, ''))
-    .filter((l) => l.trim() && !l.startsWith('#'))
-    .map((l) => {
-      const [username, password, role, region_code] = l.split('\t')
-      return { username, password, role, region_code }
-    })
-}
-
-// Stops the server: SIGTERM, then SIGKILL after 5 s.
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return
-  const exited = new Promise((r) => server.once('exit', r))
-  server.kill('SIGTERM')
-  const t = setTimeout(() => server.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(t)
-}
-
-before(async () => {
-  fs.mkdirSync(OUT, { recursive: true })
-  baseUrl = await startServer()
-  accounts = await readAccounts()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {})
-  await stopServer()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
-})
-
 test('USCC helper agrees with the known example', () => {
   assert.equal(usccCheck('91330100704313080'), 'Y')
   assert.equal(orgCodeCheck('70431308'), '0')
@@ -158,28 +47,13 @@ test('USCC helper agrees with the known example', () => {
 })
 
 test('admin: language switch, org create with a field error, list search, audit entry', async () => {
-  const admin = accounts.find((a) => a.role === 'admin')
-  assert.ok(admin, `no admin account in demo-accounts.txt: ${JSON.stringify(accounts)}`)
+  const admin = Object.values(kc.accounts).find((a) => a.role === 'admin')
+  assert.ok(admin, `no admin account in demo-accounts.txt: ${JSON.stringify(kc.accounts)}`)
 
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN' })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    // CSP violations and uncaught errors show up as console errors.
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
-  const sel = (name) => page.locator(`[data-test="${name}"]`)
-  // Element Plus components that were not registered render as unknown <el-…> tags.
-  const unresolved = async (where) => {
-    const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
-    if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
-  }
-
+  const { context, page, problems, sel, unresolved } = await kc.open(null)
   try {
     // Log in.
-    await page.goto(baseUrl + '/')
+    await page.goto(kc.baseUrl + '/')
     await sel('login-username').waitFor()
     await sel('login-username').fill(admin.username)
     await sel('login-password').fill(admin.password)
@@ -311,49 +185,22 @@ test('admin: language switch, org create with a field error, list search, audit 
 
     assert.deepEqual(problems, [], 'browser errors')
   } catch (e) {
-    await page.screenshot({ path: path.join(OUT, 'failure.png'), fullPage: true }).catch(() => {})
-    if (serverLog) e.message += `\n--- server output (tail) ---\n${serverLog.slice(-3000)}`
+    await kc.failed(page, e, 'failure.png')
     throw e
   } finally {
     await context.close()
   }
 })
 
-// Opens a fresh browser context logged in as account; collects page/console errors.
-async function openAs(account) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
-  const sel = (name) => page.locator(`[data-test="${name}"]`)
-  const unresolved = async (where) => {
-    const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
-    if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
-  }
-  await page.goto(baseUrl + '/')
-  await sel('login-username').waitFor()
-  await sel('login-username').fill(account.username)
-  await sel('login-password').fill(account.password)
-  await sel('login-submit').click()
-  await sel('menu-home').waitFor()
-  return { context, page, problems, sel, unresolved }
-}
-
 // Runs body(ui) as account; screenshots failure-<name>.png and adds the server log on failure.
 async function asUser(username, name, body) {
-  const account = accounts.find((a) => a.username === username)
-  assert.ok(account, `no ${username} in demo-accounts.txt: ${JSON.stringify(accounts.map((a) => a.username))}`)
-  const ui = await openAs(account)
+  assert.ok(kc.accounts[username], `no ${username} in demo-accounts.txt: ${JSON.stringify(Object.keys(kc.accounts))}`)
+  const ui = await kc.open(username, { ready: 'menu-home' })
   try {
     await body(ui)
     assert.deepEqual(ui.problems, [], 'browser errors')
   } catch (e) {
-    await ui.page.screenshot({ path: path.join(OUT, `failure-${name}.png`), fullPage: true }).catch(() => {})
-    if (serverLog) e.message += `\n--- server output (tail) ---\n${serverLog.slice(-3000)}`
+    await kc.failed(ui.page, e, `failure-${name}.png`)
     throw e
   } finally {
     await ui.context.close()
@@ -517,7 +364,7 @@ test('county officer and enterprise user: industry chains read-only', async () =
 
 // Calls GET /api/v1/orgs from the test itself (no browser, no cookie) with an API token.
 async function orgsWithToken(token) {
-  const res = await fetch(baseUrl + '/api/v1/orgs', { headers: { Authorization: 'Bearer ' + token } })
+  const res = await fetch(kc.baseUrl + '/api/v1/orgs', { headers: { Authorization: 'Bearer ' + token } })
   let body = null
   try {
     body = await res.json()
@@ -529,7 +376,7 @@ async function orgsWithToken(token) {
 
 // Logs in on the API with a password; returns the HTTP status.
 async function apiLoginStatus(username, password) {
-  const res = await fetch(baseUrl + '/api/v1/session', {
+  const res = await fetch(kc.baseUrl + '/api/v1/session', {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify({ username, password }),
@@ -541,7 +388,7 @@ async function apiLoginStatus(username, password) {
 // Last: the password of county_nanhu changes here (the in-memory account follows, so a
 // test added after this one still logs in).
 test('county officer: my account — display name, password errors, API token create/use/revoke, password change', async () => {
-  const account = accounts.find((a) => a.username === 'county_nanhu')
+  const account = kc.accounts.county_nanhu
   const newPassword = `Nh-${Date.now().toString(36)}-e2e9`
   const newName = `南湖区科技局·测试${Date.now().toString(36).slice(-4)}`
   await asUser('county_nanhu', 'account', async ({ page, context, sel, unresolved }) => {
@@ -617,7 +464,7 @@ test('county officer: my account — display name, password errors, API token cr
     const token = (await sel('token-value').inputValue()).trim()
     assert.match(token, /^kct_[0-9a-f]{16,}$/, `unexpected token ${token}`)
     assert.ok((await sel('token-once-warning').textContent()).includes('只显示这一次'), 'no show-once warning')
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: kc.baseUrl })
     await sel('token-copy').click()
     await page.waitForFunction(() => document.querySelector('[data-test="token-copy"]')?.textContent.includes('已复制'))
     assert.equal(await page.evaluate(() => navigator.clipboard.readText()), token, 'clipboard does not hold the token')

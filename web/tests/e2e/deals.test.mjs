@@ -3,101 +3,25 @@
 // sees the history; a registrar registers a contract through the form (a field error for
 // 技术交易额 > 合同成交额 and a duplicate registration number first, amounts typed in 元) and
 // finds it on the statistics page, drilling down from the number to the contract; the
-// roadshow list and the broker metrics render. Same set-up as core.test.mjs (KC_BIN,
+// roadshow list and the broker metrics render. Set-up in harness.mjs (KC_BIN,
 // KC_CHROMIUM); screenshots go to web/tests/e2e/out/.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { KC_BIN, OUT, e2e } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const REPO = path.resolve(HERE, '../../..')
-const OUT = path.join(HERE, 'out')
-const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
-const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
-const STEP_MS = 30000
-
-let server = null
-let serverLog = ''
-let dataDir = null
-let baseUrl = null
-let accounts = {}
-let browser = null
-
-// Starts `serve --demo` on an ephemeral port in dataDir; resolves with the base URL.
-function startServer() {
-  serverLog = ''
-  return new Promise((resolve, reject) => {
-    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    server = child
-    let settled = false
-    const done = (e, v) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (e) reject(e)
-      else resolve(v)
-    }
-    const timer = setTimeout(() => done(new Error(`server did not start within 60 s:\n${serverLog}`)), 60000)
-    child.stdout.on('data', (c) => {
-      serverLog += c.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverLog)
-      if (m) done(null, m[1])
-    })
-    child.stderr.on('data', (c) => (serverLog += c.toString()))
-    child.on('error', (e) => done(new Error(`cannot start ${KC_BIN}: ${e.message}`)))
-    child.on('exit', (code, sig) => done(new Error(`server exited early (${code}, ${sig}):\n${serverLog}`)))
-  })
-}
-
-// Reads the demo accounts by username.
-async function readAccounts() {
-  const file = path.join(dataDir, 'demo-accounts.txt')
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
-  const out = {}
-  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!l.trim() || l.startsWith('#')) continue
-    const [username, password, role, region_code] = l.split('\t')
-    out[username] = { username, password, role, region_code }
-  }
-  return out
-}
-
-// Stops the server: SIGTERM, then SIGKILL after 5 s.
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return
-  const exited = new Promise((r) => server.once('exit', r))
-  server.kill('SIGTERM')
-  const t = setTimeout(() => server.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(t)
-}
-
-// A small API client for preparing and checking data (cookie session + CSRF).
-async function apiLogin(username) {
-  const a = accounts[username]
-  const r = await fetch(`${baseUrl}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: a.username, password: a.password }),
-  })
-  assert.equal(r.status, 200, `login ${username}`)
-  const cookie = r.headers.get('set-cookie').split(';')[0]
-  const { csrf_token: csrf, user } = await r.json()
-  const call = async (method, p, body) => {
-    const res = await fetch(baseUrl + p, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: res.status, json: await res.json().catch(() => null) }
-  }
-  return { user, get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) }
-}
+let seeded = null
+// The demo database is seeded with the market's records between a first start and the real one.
+const kc = e2e({
+  prefix: 'kc-e2e-deals-',
+  stepMs: 30000,
+  viewport: { width: 1600, height: 1000 },
+  prepare: () => {
+    seeded = seedMarket()
+  },
+})
 
 // Runs a program synchronously and fails with its output when it fails.
 function run(cmd, args) {
@@ -109,10 +33,10 @@ function run(cmd, args) {
 // Demands and an achievement are the market's records: written into the stopped demo
 // database (its 0007 schema), the achievement through `kechuang import achievements`.
 function seedMarket() {
-  const file = path.join(dataDir, 'seed.jsonl')
+  const file = path.join(kc.dataDir, 'seed.jsonl')
   fs.writeFileSync(file, JSON.stringify({ id: 'E2E-DEALS-1', title: '离心泵叶轮反问题设计方法（浏览器测试）', abstract: '叶轮三维反问题设计。', keywords: ['离心泵', '叶轮'] }) + '\n')
-  run(KC_BIN, ['import', 'achievements', '--data', dataDir, file])
-  const db = fs.readdirSync(dataDir).filter((f) => f.endsWith('.db')).map((f) => path.join(dataDir, f))[0]
+  run(KC_BIN, ['import', 'achievements', '--data', kc.dataDir, file])
+  const db = fs.readdirSync(kc.dataDir).filter((f) => f.endsWith('.db')).map((f) => path.join(kc.dataDir, f))[0]
   const inst = "(SELECT org_id FROM users WHERE username = 'inst_jiaxing')"
   const demand = (title) => `INSERT INTO demands(org_id, region_code, title, problem, keywords, budget_min_fen, budget_max_fen, coop_modes, chain,
     confidentiality, status, completeness, published_at, created_at, updated_at) SELECT u.org_id, o.region_code, '${title}', '需要提升离心泵部分负荷效率。',
@@ -123,53 +47,6 @@ function seedMarket() {
   const ach = Number(run('sqlite3', ['-batch', db, "SELECT id FROM achievements WHERE external_id = 'E2E-DEALS-1'"]))
   const demands = run('sqlite3', ['-batch', db, "SELECT id FROM demands WHERE title LIKE '看板测试需求%' ORDER BY id"]).split('\n').map(Number)
   return { ach, demands }
-}
-
-let seeded = null
-
-before(async () => {
-  fs.mkdirSync(OUT, { recursive: true })
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-deals-'))
-  await startServer()
-  await stopServer()
-  seeded = seedMarket()
-  baseUrl = await startServer()
-  accounts = await readAccounts()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {})
-  await stopServer()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
-})
-
-// Opens a logged-in page for username; returns {page, sel, problems, context}.
-async function loggedIn(username) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
-  const sel = (name) => page.locator(`[data-test="${name}"]`)
-  await page.goto(baseUrl + '/')
-  await sel('login-username').fill(accounts[username].username)
-  await sel('login-password').fill(accounts[username].password)
-  await sel('login-submit').click()
-  await sel('menu').waitFor()
-  return { page, sel, problems, context }
-}
-
-// Element Plus components that were not registered render as unknown <el-…> tags.
-async function unresolved(page, where, problems) {
-  const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
-  if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
 }
 
 // Types a date into an Element Plus date picker and confirms it.
@@ -195,7 +72,7 @@ async function pickRemote(o, name, text) {
 
 // The broker proposes the two seeded demands with the seeded achievement.
 async function seedMatches() {
-  const broker = await apiLogin('broker_jiaxing')
+  const broker = await kc.api('broker_jiaxing')
   const out = []
   for (const d of seeded.demands) {
     const m = await broker.post('/api/v1/matches', { demand_id: d, achievement_id: seeded.ach })
@@ -207,11 +84,11 @@ async function seedMatches() {
 
 test('broker: the pipeline board moves a card and drops another with a reason; the match shows its history', async () => {
   const [m1, m2] = await seedMatches()
-  const o = await loggedIn('broker_jiaxing')
+  const o = await kc.open('broker_jiaxing')
   try {
-    await o.page.goto(`${baseUrl}/#/deals/pipeline`)
+    await o.page.goto(`${kc.baseUrl}/#/deals/pipeline`)
     await o.sel(`pipeline-card-${m1.id}`).waitFor()
-    await unresolved(o.page, 'pipeline', o.problems)
+    await o.unresolved('pipeline')
     const before = Number((await o.sel('pipeline-count-contacted').textContent()).trim())
 
     // Move m1 on with its button.
@@ -239,23 +116,23 @@ test('broker: the pipeline board moves a card and drops another with a reason; t
     assert.match(hist, /已推荐 → 已联系/)
     await o.sel('match-move-negotiating').click()
     await o.page.waitForFunction(() => document.querySelector('[data-test="match-stage"]')?.textContent.includes('洽谈中'))
-    await unresolved(o.page, 'match', o.problems)
+    await o.unresolved('match')
     await o.page.screenshot({ path: path.join(OUT, 'deals-match.png'), fullPage: true })
 
     // The API agrees with what the board showed.
-    const api = await apiLogin('broker_jiaxing')
+    const api = await kc.api('broker_jiaxing')
     assert.equal((await api.get(`/api/v1/matches/${m1.id}`)).json.stage, 'negotiating')
     const d2 = (await api.get(`/api/v1/matches/${m2.id}`)).json
     assert.equal(d2.stage, 'dropped')
     assert.equal(d2.drop_reason, 'price_gap')
 
     // Broker metrics render with this broker.
-    await o.page.goto(`${baseUrl}/#/deals/brokers`)
+    await o.page.goto(`${kc.baseUrl}/#/deals/brokers`)
     await o.sel('brokers-table').locator('.el-table__body tr', { hasText: '嘉兴技术经纪人' }).waitFor()
-    await unresolved(o.page, 'brokers', o.problems)
+    await o.unresolved('brokers')
     assert.deepEqual(o.problems, [])
   } catch (e) {
-    await o.page.screenshot({ path: path.join(OUT, 'deals-failure.png'), fullPage: true }).catch(() => {})
+    await kc.failed(o.page, e, 'deals-failure.png')
     throw e
   } finally {
     await o.context.close()
@@ -263,8 +140,8 @@ test('broker: the pipeline board moves a card and drops another with a reason; t
 })
 
 test('registrar: contract form (field errors, exact 元 → 分), statistics drill down to it; roadshows render', async () => {
-  const o = await loggedIn('county_nanhu')
-  const api = await apiLogin('county_nanhu')
+  const o = await kc.open('county_nanhu')
+  const api = await kc.api('county_nanhu')
   try {
     const orgs = (await api.get('/api/v1/orgs?region_code=330402&page_size=200')).json.items
     const seller = orgs.find((x) => x.kind === 'university' || x.kind === 'institute' || x.kind === 'new_rd_institution')
@@ -272,7 +149,7 @@ test('registrar: contract form (field errors, exact 元 → 分), statistics dri
     assert.ok(seller && buyer)
     const taken = (await api.get('/api/v1/contracts?page_size=1')).json.items[0].registration_no
 
-    await o.page.goto(`${baseUrl}/#/deals/contracts`)
+    await o.page.goto(`${kc.baseUrl}/#/deals/contracts`)
     await o.sel('contract-table').waitFor()
     await o.sel('contract-create').click()
     await o.sel('contract-dialog').waitFor()
@@ -307,10 +184,10 @@ test('registrar: contract form (field errors, exact 元 → 分), statistics dri
     assert.equal(k.contract_amount_fen, 123456780, '1,234,567.8 元 = 123456780 分 exactly')
     assert.equal(k.tech_amount_fen, 100000000)
     assert.equal(k.region_code, '330402')
-    await unresolved(o.page, 'contracts', o.problems)
+    await o.unresolved('contracts')
 
     // Statistics by year: the 2025 row equals the API's sum, and drills down to the contract.
-    await o.page.goto(`${baseUrl}/#/deals/stats`)
+    await o.page.goto(`${kc.baseUrl}/#/deals/stats`)
     await o.sel('stats-table').waitFor()
     await o.sel('stats-group-year').click()
     const row = o.sel('stats-row-2025')
@@ -331,15 +208,15 @@ test('registrar: contract form (field errors, exact 元 → 分), statistics dri
     await o.page.screenshot({ path: path.join(OUT, 'deals-stats.png'), fullPage: true })
     await o.sel('stats-open-registry').click()
     await o.sel('contract-drill-tags').waitFor()
-    await unresolved(o.page, 'stats', o.problems)
+    await o.unresolved('stats')
 
     // Roadshows of the city are not the county's; the list renders empty or with its own.
-    await o.page.goto(`${baseUrl}/#/deals/roadshows`)
+    await o.page.goto(`${kc.baseUrl}/#/deals/roadshows`)
     await o.sel('roadshow-table').waitFor()
-    await unresolved(o.page, 'roadshows', o.problems)
+    await o.unresolved('roadshows')
     assert.deepEqual(o.problems, [])
   } catch (e) {
-    await o.page.screenshot({ path: path.join(OUT, 'deals-failure.png'), fullPage: true }).catch(() => {})
+    await kc.failed(o.page, e, 'deals-failure.png')
     throw e
   } finally {
     await o.context.close()

@@ -1,122 +1,25 @@
 // Browser test of 数据导入 against the real binary: a county officer downloads the template,
 // uploads a CSV with good and bad rows, watches the job finish, reads the counts, downloads
-// the failed rows, and exports the organisation list as CSV from the core page. Same set-up
-// as core.test.mjs (KC_BIN, KC_CHROMIUM); screenshots go to web/tests/e2e/out/.
+// the failed rows, and exports the organisation list as CSV from the core page. Set-up in
+// harness.mjs (KC_BIN, KC_CHROMIUM); screenshots go to web/tests/e2e/out/.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
 import { makeUscc } from '../../../tests/api/harness.mjs'
+import { OUT, e2e } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const REPO = path.resolve(HERE, '../../..')
-const OUT = path.join(HERE, 'out')
-const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
-const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
-const STEP_MS = 20000
-
-let server = null
-let serverLog = ''
-let dataDir = null
-let baseUrl = null
-let accounts = {}
-let browser = null
+const kc = e2e({ prefix: 'kc-e2e-import-', stepMs: 20000 })
 let work = null
 
-// Starts `serve --demo` on an ephemeral port; resolves with the base URL.
-function startServer() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-import-'))
-  return new Promise((resolve, reject) => {
-    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    server = child
-    let settled = false
-    const done = (e, v) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (e) reject(e)
-      else resolve(v)
-    }
-    const timer = setTimeout(() => done(new Error(`server did not start within 60 s:\n${serverLog}`)), 60000)
-    child.stdout.on('data', (c) => {
-      serverLog += c.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverLog)
-      if (m) done(null, m[1])
-    })
-    child.stderr.on('data', (c) => (serverLog += c.toString()))
-    child.on('error', (e) => done(new Error(`cannot start ${KC_BIN}: ${e.message}`)))
-    child.on('exit', (code, sig) => done(new Error(`server exited early (${code}, ${sig}):\n${serverLog}`)))
-  })
-}
-
-// Reads the demo accounts by username.
-async function readAccounts() {
-  const file = path.join(dataDir, 'demo-accounts.txt')
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
-  const out = {}
-  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!l.trim() || l.startsWith('#')) continue
-    const [username, password, role, region_code] = l.split('\t')
-    out[username] = { username, password, role, region_code }
-  }
-  return out
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return
-  const exited = new Promise((r) => server.once('exit', r))
-  server.kill('SIGTERM')
-  const t = setTimeout(() => server.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(t)
-}
-
-before(async () => {
-  fs.mkdirSync(OUT, { recursive: true })
+before(() => {
   work = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-import-files-'))
-  baseUrl = await startServer()
-  accounts = await readAccounts()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
 })
 
-after(async () => {
-  if (browser) await browser.close().catch(() => {})
-  await stopServer()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+after(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true })
 })
-
-// Opens a logged-in page for username; returns {page, sel, problems, context}.
-async function loggedIn(username) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
-  const sel = (name) => page.locator(`[data-test="${name}"]`)
-  await page.goto(baseUrl + '/')
-  await sel('login-username').fill(accounts[username].username)
-  await sel('login-password').fill(accounts[username].password)
-  await sel('login-submit').click()
-  await sel('menu').waitFor()
-  return { page, sel, problems, context }
-}
-
-// Element Plus components that were not registered render as unknown <el-…> tags.
-async function unresolved(page, where, problems) {
-  const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
-  if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
-}
 
 // Clicks a button and saves the download it triggers; returns the saved path.
 async function downloadVia(page, button, name) {
@@ -127,16 +30,11 @@ async function downloadVia(page, button, name) {
 }
 
 test('county officer: template, upload with a bad row, progress to done, counts, failed rows, recent jobs', async () => {
-  const o = await loggedIn('county_nanhu')
+  const o = await kc.open('county_nanhu')
   try {
-    const item = o.sel('menu-ladder-import')
-    if (!(await item.isVisible())) {
-      await o.sel('menu-group-ladder').locator('.el-sub-menu__title').click()
-      await item.waitFor({ state: 'visible' })
-    }
-    await item.click()
+    await o.menu('ladder', 'ladder-import')
     await o.sel('import-page').waitFor()
-    await unresolved(o.page, 'import page', o.problems)
+    await o.unresolved('import page')
 
     const tpl = await downloadVia(o.page, o.sel('import-template'), 'template.xlsx')
     assert.equal(fs.readFileSync(tpl.file).subarray(0, 2).toString(), 'PK', 'the template is an XLSX file')
@@ -179,9 +77,9 @@ test('county officer: template, upload with a bad row, progress to done, counts,
 })
 
 test('core lists export CSV next to XLSX (organisations)', async () => {
-  const a = await loggedIn('county_nanhu')
+  const a = await kc.open('county_nanhu')
   try {
-    await a.page.goto(`${baseUrl}/#/orgs`)
+    await a.page.goto(`${kc.baseUrl}/#/orgs`)
     await a.sel('org-export-csv').waitFor()
     const csv = await downloadVia(a.page, a.sel('org-export-csv'), 'orgs.csv')
     const buf = fs.readFileSync(csv.file)

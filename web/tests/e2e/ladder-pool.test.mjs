@@ -3,125 +3,23 @@
 // its 自评 tab, goes back and exports the pool; the XLSX is converted by LibreOffice and its
 // rows are checked against the API. Also: the funnel widget on the home page clicks through
 // to the firm list, the league table opens a points breakdown, and a city officer saves a
-// new 创新积分 version in the structured editor. Same set-up as core.test.mjs (KC_BIN,
+// new 创新积分 version in the structured editor. Set-up in harness.mjs (KC_BIN,
 // KC_CHROMIUM); screenshots go to web/tests/e2e/out/.
 import { after, before, test } from 'node:test'
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { makeUscc } from '../../../tests/api/harness.mjs'
+import { OUT, e2e } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const REPO = path.resolve(HERE, '../../..')
-const OUT = path.join(HERE, 'out')
-const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
-const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
 const SOFFICE = ['/usr/bin/soffice', '/usr/bin/libreoffice'].find((p) => fs.existsSync(p))
-const STEP_MS = 15000
 const TAG = `浏览器池${Date.now() % 100000}`
 
-let server = null
-let serverLog = ''
-let dataDir = null
-let baseUrl = null
-let accounts = {}
-let browser = null
-let work = null
 const firms = {}
-
-// Starts `serve --demo` on an ephemeral port; resolves with the base URL.
-function startServer() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-pool-'))
-  return new Promise((resolve, reject) => {
-    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    server = child
-    let settled = false
-    const done = (e, v) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (e) reject(e)
-      else resolve(v)
-    }
-    const timer = setTimeout(() => done(new Error(`server did not start within 60 s:\n${serverLog}`)), 60000)
-    child.stdout.on('data', (c) => {
-      serverLog += c.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverLog)
-      if (m) done(null, m[1])
-    })
-    child.stderr.on('data', (c) => (serverLog += c.toString()))
-    child.on('error', (e) => done(new Error(`cannot start ${KC_BIN}: ${e.message}`)))
-    child.on('exit', (code, sig) => done(new Error(`server exited early (${code}, ${sig}):\n${serverLog}`)))
-  })
-}
-
-// Reads the demo accounts by username.
-async function readAccounts() {
-  const file = path.join(dataDir, 'demo-accounts.txt')
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
-  const out = {}
-  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!l.trim() || l.startsWith('#')) continue
-    const [username, password, role, region_code] = l.split('\t')
-    out[username] = { username, password, role, region_code }
-  }
-  return out
-}
-
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return
-  const exited = new Promise((r) => server.once('exit', r))
-  server.kill('SIGTERM')
-  const t = setTimeout(() => server.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(t)
-}
-
-// A small API client (cookie session + CSRF).
-async function apiLogin(username) {
-  const a = accounts[username]
-  const r = await fetch(`${baseUrl}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: a.username, password: a.password }),
-  })
-  assert.equal(r.status, 200, `login ${username}`)
-  const cookie = r.headers.get('set-cookie').split(';')[0]
-  const { csrf_token: csrf } = await r.json()
-  const call = async (method, p, body) => {
-    const res = await fetch(baseUrl + p, {
-      method,
-      headers: { Cookie: cookie, 'X-CSRF-Token': csrf, 'Content-Type': 'application/json' },
-      body: body ? JSON.stringify(body) : undefined,
-    })
-    return { status: res.status, json: await res.json().catch(() => null) }
-  }
-  return { get: (p) => call('GET', p), post: (p, b) => call('POST', p, b) }
-}
-
-// A valid USCC (GB 32100) for an enterprise in region.
-function uscc(region) {
-  const CH = '0123456789ABCDEFGHJKLMNPQRTUWXY'
-  const W = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
-  const OW = [3, 7, 9, 10, 5, 8, 4, 2]
-  const b = crypto.randomBytes(8)
-  let body = ''
-  for (let i = 0; i < 8; i++) body += CH[b[i] % CH.length]
-  let s = 0
-  for (let i = 0; i < 8; i++) {
-    const c = body[i]
-    s += (c >= '0' && c <= '9' ? c.charCodeAt(0) - 48 : c.charCodeAt(0) - 55) * OW[i]
-  }
-  const oc = 11 - (s % 11)
-  const first = `91${region}${body}${oc === 10 ? 'X' : oc === 11 ? '0' : String(oc)}`
-  let sum = 0
-  for (let i = 0; i < 17; i++) sum += CH.indexOf(first[i]) * W[i]
-  return first + CH[(31 - (sum % 31)) % 31]
-}
+const kc = e2e({ prefix: 'kc-e2e-pool-', seed: makeFirms })
+let work = null
 
 // Parses CSV text (RFC 4180) into rows.
 function parseCsv(text) {
@@ -156,16 +54,18 @@ function parseCsv(text) {
   return rows.filter((r) => r.some((f) => f !== ''))
 }
 
-before(async () => {
-  fs.mkdirSync(OUT, { recursive: true })
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-pool-work-'))
-  baseUrl = await startServer()
-  accounts = await readAccounts()
-  // Three Nanhu firms a point or two short of 科技型中小企业 in 2018 (one condition: the score)
-  // and one that passes; one in Xiuzhou the county officer must not see.
-  const city = await apiLogin('city_jiaxing')
+// Picks the option with text in the Element Plus select of data-test name on page o.
+async function pick(o, name, text) {
+  await o.sel(name).click()
+  await o.page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
+}
+
+// Three Nanhu firms a point or two short of 科技型中小企业 in 2018 (one condition: the score)
+// and one that passes; one in Xiuzhou the county officer must not see.
+async function makeFirms() {
+  const city = await kc.api('city_jiaxing')
   const make = async (key, region, tech, rdWan, ip2) => {
-    const u = uscc(region)
+    const u = makeUscc(region)
     let r = await city.post('/api/v1/enterprises', {
       uscc: u, name: `${TAG}${key}有限公司`, region_code: region, not_restricted_industry: true, no_major_incident: true,
       not_on_abnormal_list: true, national_award_top3_5y: false, provincial_rd_institution: false, led_standard_5y: false,
@@ -183,72 +83,28 @@ before(async () => {
   await make('丙', '330402', 25, 200, 2) // 16 + 30 + 12 = 58
   await make('丁', '330402', 30, 300, 4) // passes
   await make('戊', '330411', 20, 150, 3)
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
+}
+
+before(() => {
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-pool-work-'))
 })
 
-after(async () => {
-  if (browser) await browser.close().catch(() => {})
-  await stopServer()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
+after(() => {
   if (work) fs.rmSync(work, { recursive: true, force: true })
 })
 
-// Opens a logged-in page for username; returns {page, sel, problems, context}.
-async function loggedIn(username) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, locale: 'zh-CN', acceptDownloads: true })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
-  const sel = (name) => page.locator(`[data-test="${name}"]`)
-  await page.goto(baseUrl + '/')
-  await sel('login-username').fill(accounts[username].username)
-  await sel('login-password').fill(accounts[username].password)
-  await sel('login-submit').click()
-  await sel('menu').waitFor()
-  return { page, sel, problems, context }
-}
-
-// Clicks the menu entry of page name inside the ladder submenu, opening it when closed.
-async function openMenu(sel, name) {
-  const item = sel(`menu-${name}`)
-  if (!(await item.isVisible())) {
-    await sel('menu-group-ladder').locator('.el-sub-menu__title').click()
-    await item.waitFor({ state: 'visible' })
-  }
-  await item.click()
-}
-
-// Picks the option with text in the Element Plus select of data-test name.
-async function pick(page, sel, name, text) {
-  await sel(name).click()
-  await page.locator('.el-select-dropdown__item:visible', { hasText: text }).first().click()
-}
-
-// Element Plus components that were not registered render as unknown <el-…> tags.
-async function unresolved(page, where, problems) {
-  const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
-  if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
-}
-
 test('a county officer opens the pool, opens a firm, sees the breakdown and the gap, exports the pool (XLSX checked by LibreOffice)', async () => {
-  const o = await loggedIn('county_nanhu')
+  const o = await kc.open('county_nanhu')
   try {
     // The pool: 科技型中小企业, 2018, our firms.
-    await openMenu(o.sel, 'ladder_pools')
+    await o.menu('ladder', 'ladder_pools')
     await o.sel('pool-table').waitFor()
-    await pick(o.page, o.sel, 'pool-family', '科技型中小企业')
-    await pick(o.page, o.sel, 'pool-year', '2018')
+    await pick(o, 'pool-family', '科技型中小企业')
+    await pick(o, 'pool-year', '2018')
     await o.sel('pool-search').fill(TAG)
     await o.sel('pool-search-btn').click()
     await o.page.waitForFunction((n) => document.querySelectorAll('[data-test="pool-name-link"]').length === n, 3)
-    await unresolved(o.page, 'pool', o.problems)
+    await o.unresolved('pool')
     const names = await o.sel('pool-name-link').allTextContents()
     assert.deepEqual(names, [`${TAG}丙有限公司`, `${TAG}乙有限公司`, `${TAG}甲有限公司`], 'nearest first; no passing firm, no other county')
     const gaps = await o.sel('pool-gap').allTextContents()
@@ -264,8 +120,8 @@ test('a county officer opens the pool, opens a firm, sees the breakdown and the 
     // the pool's link opens the firm on its 自评 tab
     await o.page.locator('.el-tabs__item.is-active', { hasText: '自评' }).waitFor()
     assert.match(o.page.url(), /tab=assess/)
-    await pick(o.page, o.sel, 'assess-rule', 'tsme-2017')
-    await pick(o.page, o.sel, 'assess-year', '2018')
+    await pick(o, 'assess-rule', 'tsme-2017')
+    await pick(o, 'assess-year', '2018')
     await o.sel('assess-run').click()
     const card = o.sel('assess-tsme-2017')
     await card.waitFor()
@@ -311,7 +167,7 @@ test('a county officer opens the pool, opens a firm, sees the breakdown and the 
   const csv = path.join(work, 'pool.csv')
   assert.ok(fs.existsSync(csv), 'LibreOffice converted the export')
   const rows = parseCsv(fs.readFileSync(csv, 'utf8').replace(/^\uFEFF/, ''))
-  const api = await apiLogin('county_nanhu')
+  const api = await kc.api('county_nanhu')
   const r = await api.get(`/api/v1/ladder/pools?family=tsme&year=2018&q=${encodeURIComponent(TAG)}`)
   assert.equal(r.status, 200)
   assert.equal(rows[0][0], '企业名称')
@@ -326,7 +182,7 @@ test('a county officer opens the pool, opens a firm, sees the breakdown and the 
 })
 
 test('the funnel widget on the home page clicks through to its firms; the league opens a breakdown', async () => {
-  const o = await loggedIn('county_nanhu')
+  const o = await kc.open('county_nanhu')
   try {
     const w = o.sel('home-widget-ladder-funnel')
     await w.waitFor()
@@ -339,13 +195,13 @@ test('the funnel widget on the home page clicks through to its firms; the league
     await o.page.waitForFunction(() => !document.querySelector('[data-test="funnel-firms-table"] .el-loading-mask'))
     const total = await o.page.locator('.el-pagination__total').textContent()
     assert.match(total, new RegExp(`\\b${n}\\b`), `the list behind ${n}`)
-    await openMenu(o.sel, 'ladder_funnel')
+    await o.menu('ladder', 'ladder_funnel')
     await o.sel('funnel-table').waitFor()
     await o.page.waitForTimeout(500)
-    await unresolved(o.page, 'funnel', o.problems)
+    await o.unresolved('funnel')
     await o.page.screenshot({ path: path.join(OUT, 'ladder-funnel.png'), fullPage: true })
 
-    await openMenu(o.sel, 'points_league')
+    await o.menu('ladder', 'points_league')
     await o.sel('league-table').waitFor()
     await o.page.waitForFunction(() => document.querySelectorAll('[data-test="league-name-link"]').length > 0 || document.querySelector('.el-table__empty-text'))
     if ((await o.sel('league-name-link').count()) > 0) {
@@ -355,7 +211,7 @@ test('the funnel widget on the home page clicks through to its firms; the league
       await o.page.waitForTimeout(400)
       await o.page.screenshot({ path: path.join(OUT, 'ladder-league-breakdown.png'), fullPage: true })
     }
-    await unresolved(o.page, 'league', o.problems)
+    await o.unresolved('league')
     assert.deepEqual(o.problems, [])
   } finally {
     await o.context.close()
@@ -363,15 +219,15 @@ test('the funnel widget on the home page clicks through to its firms; the league
 })
 
 test('a city officer saves a new 创新积分 version in the structured editor', async () => {
-  const api = await apiLogin('city_jiaxing')
+  const api = await kc.api('city_jiaxing')
   const before = (await api.get('/api/v1/points/configs?region_code=330400')).json.total
-  const c = await loggedIn('city_jiaxing')
+  const c = await kc.open('city_jiaxing')
   try {
-    await openMenu(c.sel, 'points_config')
+    await c.menu('ladder', 'points_config')
     // The editor renders ~20 rows of inputs; on a loaded 2-core machine that took >15 s.
     await c.sel('config-indicators').waitFor({ timeout: 60000 })
     await c.page.waitForFunction(() => document.querySelectorAll('[data-test="config-indicators"] .el-table__body-wrapper tr').length >= 18, null, { timeout: 60000 })
-    await unresolved(c.page, 'points editor', c.problems)
+    await c.unresolved('points editor')
     // Break the weights first: the server's error names the field.
     const w = c.sel('weight-rd_expense-startup').locator('input')
     const old = await w.inputValue()

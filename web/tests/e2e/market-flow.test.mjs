@@ -3,162 +3,23 @@
 // matches with reasons; a broker takes one of them from the demand's match list onto the
 // pipeline, moves it to signed and registers its contract (prefilled, amounts in 元); the
 // statistics page shows the contract in this month and drills down to it; the enterprise
-// sees the match signed. Same set-up as core.test.mjs (KC_BIN, KC_CHROMIUM); screenshots
+// sees the match signed. Set-up in harness.mjs (KC_BIN, KC_CHROMIUM); screenshots
 // go to web/tests/e2e/out/.
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { OUT, e2e } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const REPO = path.resolve(HERE, '../../..')
-const OUT = path.join(HERE, 'out')
-const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
-const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
-const STEP_MS = 30000
-
-let server = null
-let serverLog = ''
-let dataDir = null
-let baseUrl = null
-let accounts = {}
-let browser = null
-
-// Starts `serve --demo` on an ephemeral port; resolves with the base URL.
-function startServer() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-flow-'))
-  return new Promise((resolve, reject) => {
-    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    server = child
-    let settled = false
-    const done = (e, v) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (e) reject(e)
-      else resolve(v)
-    }
-    const timer = setTimeout(() => done(new Error(`server did not start within 60 s:\n${serverLog}`)), 60000)
-    child.stdout.on('data', (c) => {
-      serverLog += c.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverLog)
-      if (m) done(null, m[1])
-    })
-    child.stderr.on('data', (c) => (serverLog += c.toString()))
-    child.on('error', (e) => done(new Error(`cannot start ${KC_BIN}: ${e.message}`)))
-    child.on('exit', (code, sig) => done(new Error(`server exited early (${code}, ${sig}):\n${serverLog}`)))
-  })
-}
-
-// Reads the demo accounts by username.
-async function readAccounts() {
-  const file = path.join(dataDir, 'demo-accounts.txt')
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
-  const out = {}
-  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!l.trim() || l.startsWith('#')) continue
-    const [username, password, role, region_code] = l.split('\t')
-    out[username] = { username, password, role, region_code }
-  }
-  return out
-}
-
-// Stops the server: SIGTERM, then SIGKILL after 5 s.
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return
-  const exited = new Promise((r) => server.once('exit', r))
-  server.kill('SIGTERM')
-  const t = setTimeout(() => server.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(t)
-}
-
-// A small API client used to check what the pages did (cookie session).
-async function apiLogin(username) {
-  const a = accounts[username]
-  const r = await fetch(`${baseUrl}/api/v1/session`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({ username: a.username, password: a.password }),
-  })
-  assert.equal(r.status, 200, `login ${username}`)
-  const cookie = r.headers.get('set-cookie').split(';')[0]
-  return {
-    get: async (p) => {
-      const res = await fetch(baseUrl + p, { headers: { Cookie: cookie } })
-      return { status: res.status, json: await res.json().catch(() => null) }
-    },
-  }
-}
-
-before(async () => {
-  fs.mkdirSync(OUT, { recursive: true })
-  baseUrl = await startServer()
-  accounts = await readAccounts()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {})
-  await stopServer()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
-})
-
-// A logged-in browser context collecting page errors, with helpers.
-async function open(username) {
-  const context = await browser.newContext({ viewport: { width: 1600, height: 1000 }, locale: 'zh-CN' })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
-  const sel = (name) => page.locator(`[data-test="${name}"]`)
-  await page.goto(baseUrl + '/')
-  await sel('login-username').fill(accounts[username].username)
-  await sel('login-password').fill(accounts[username].password)
-  await sel('login-submit').click()
-  await sel('menu').waitFor()
-  // Fills the input behind data-test name (on the <input> itself or on a wrapper).
-  const fill = async (name, text) => {
-    const l = sel(name)
-    const tag = await l.evaluate((e) => e.tagName.toLowerCase())
-    const target = tag === 'input' || tag === 'textarea' ? l : l.locator('input, textarea').first()
-    await target.fill(text)
-    return target
-  }
-  // Opens a page of the market menu group.
-  const menu = async (name) => {
-    const item = sel(`menu-${name}`)
-    if (!(await item.isVisible())) {
-      await sel('menu-group-market').locator('.el-sub-menu__title').click()
-      await item.waitFor({ state: 'visible' })
-    }
-    await item.click()
-  }
-  const unresolved = async (where) => {
-    const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
-    if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
-  }
-  return { context, page, sel, problems, fill, menu, unresolved }
-}
+const kc = e2e({ prefix: 'kc-e2e-flow-', stepMs: 30000, viewport: { width: 1600, height: 1000 } })
 
 test('demand → gate → matches with reasons → broker pipeline to signed → registered contract → statistics', async () => {
   const title = `注塑模具随形冷却水路设计 ${Date.now().toString(36)}`
   let demandId = null
 
   // 1. The enterprise posts the demand: the gate blocks it, it is completed and published.
-  const e = await open('ent_nanhu')
+  const e = await kc.open('ent_nanhu')
   try {
-    await e.menu('market_demands')
+    await e.menu('market', 'market_demands')
     await e.sel('demand-table').waitFor()
     await e.sel('demand-create').click()
     await e.sel('demand-form').waitFor()
@@ -190,16 +51,16 @@ test('demand → gate → matches with reasons → broker pipeline to signed →
 
   // The candidate the broker will take: the best-ranked achievement whose owner is in the
   // broker's city (the contract registers at the seller's location).
-  const brokerApi = await apiLogin('broker_jiaxing')
+  const brokerApi = await kc.api('broker_jiaxing')
   const cands = (await brokerApi.get(`/api/v1/demands/${demandId}/matches?target=achievements&limit=10`)).json.items
   const pick = cands.findIndex((c) => c.record && c.record.owner_org_id && String(c.record.region_code || '').startsWith('3304'))
   assert.ok(pick >= 0, `a Jiaxing-owned candidate among ${cands.length}`)
 
   // 2. The broker: from the demand's match list onto the pipeline, then to signed.
-  const b = await open('broker_jiaxing')
+  const b = await kc.open('broker_jiaxing')
   let matchId = null
   try {
-    await b.menu('deals_pipeline')
+    await b.menu('market', 'deals_pipeline')
     await b.sel('pipeline-board').waitFor()
     await b.sel('pipeline-new').click()
     await b.sel('new-match-dialog').waitFor()
@@ -238,7 +99,7 @@ test('demand → gate → matches with reasons → broker pipeline to signed →
     const month = k.registered_on.slice(0, 7)
 
     // 3. The statistics page shows it in its month and drills down to it.
-    await b.menu('deals_stats')
+    await b.menu('market', 'deals_stats')
     await b.sel('stats-table').waitFor()
     const row = b.sel(`stats-row-${month}`)
     await row.waitFor()
@@ -254,9 +115,9 @@ test('demand → gate → matches with reasons → broker pipeline to signed →
   }
 
   // 4. The enterprise sees its match signed.
-  const e2 = await open('ent_nanhu')
+  const e2 = await kc.open('ent_nanhu')
   try {
-    await e2.menu('deals_my_matches')
+    await e2.menu('market', 'deals_my_matches')
     const line = e2.sel('my-matches-table').locator('tr', { hasText: title }).first()
     await line.waitFor()
     assert.match(await line.textContent(), /已签约/)

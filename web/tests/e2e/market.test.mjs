@@ -2,137 +2,20 @@
 // demand, is blocked by the quality gate (server 422, the meter shows what is missing),
 // completes it, publishes it and sees ranked achievements with reasons and highlighted
 // terms, then institutions and experts; the achievement library search highlights the
-// query; an anonymous visitor finds the demand on the public page. Same set-up as
-// core.test.mjs (KC_BIN, KC_CHROMIUM); screenshots go to web/tests/e2e/out/.
-import { after, before, test } from 'node:test'
+// query; an anonymous visitor finds the demand on the public page. Set-up in
+// harness.mjs (KC_BIN, KC_CHROMIUM); screenshots go to web/tests/e2e/out/.
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { OUT, e2e } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const REPO = path.resolve(HERE, '../../..')
-const OUT = path.join(HERE, 'out')
-const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
-const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
-const STEP_MS = 15000
-
-let server = null
-let serverLog = ''
-let dataDir = null
-let baseUrl = null
-let accounts = {}
-let browser = null
-
-// Starts `serve --demo` on an ephemeral port; resolves with the base URL.
-function startServer() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-market-'))
-  return new Promise((resolve, reject) => {
-    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    server = child
-    let settled = false
-    const done = (e, v) => {
-      if (settled) return
-      settled = true
-      clearTimeout(timer)
-      if (e) reject(e)
-      else resolve(v)
-    }
-    const timer = setTimeout(() => done(new Error(`server did not start within 60 s:\n${serverLog}`)), 60000)
-    child.stdout.on('data', (c) => {
-      serverLog += c.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(serverLog)
-      if (m) done(null, m[1])
-    })
-    child.stderr.on('data', (c) => (serverLog += c.toString()))
-    child.on('error', (e) => done(new Error(`cannot start ${KC_BIN}: ${e.message}`)))
-    child.on('exit', (code, sig) => done(new Error(`server exited early (${code}, ${sig}):\n${serverLog}`)))
-  })
-}
-
-// Reads the demo accounts by username.
-async function readAccounts() {
-  const file = path.join(dataDir, 'demo-accounts.txt')
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
-  const out = {}
-  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!l.trim() || l.startsWith('#')) continue
-    const [username, password, role, region_code] = l.split('\t')
-    out[username] = { username, password, role, region_code }
-  }
-  return out
-}
-
-// Stops the server: SIGTERM, then SIGKILL after 5 s.
-async function stopServer() {
-  if (!server || server.exitCode !== null || server.signalCode !== null) return
-  const exited = new Promise((r) => server.once('exit', r))
-  server.kill('SIGTERM')
-  const t = setTimeout(() => server.kill('SIGKILL'), 5000)
-  await exited
-  clearTimeout(t)
-}
-
-before(async () => {
-  fs.mkdirSync(OUT, { recursive: true })
-  baseUrl = await startServer()
-  accounts = await readAccounts()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {})
-  await stopServer()
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
-})
-
-// A browser context (optionally logged in as username) collecting page errors.
-async function open(username) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN' })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
-  const sel = (name) => page.locator(`[data-test="${name}"]`)
-  if (username) {
-    await page.goto(baseUrl + '/')
-    await sel('login-username').waitFor()
-    await sel('login-username').fill(accounts[username].username)
-    await sel('login-password').fill(accounts[username].password)
-    await sel('login-submit').click()
-    await sel('menu').waitFor()
-  }
-  const unresolved = async (where) => {
-    const tags = await page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
-    if (tags.length) problems.push(`${where}: unregistered components ${tags.join(', ')}`)
-  }
-  // Fills the input behind data-test name (Element Plus puts the attribute either on the
-  // <input>/<textarea> itself or on its wrapper).
-  const fill = async (name, text) => {
-    const l = sel(name)
-    const tag = await l.evaluate((e) => e.tagName.toLowerCase())
-    const target = tag === 'input' || tag === 'textarea' ? l : l.locator('input, textarea').first()
-    await target.fill(text)
-    return target
-  }
-  return { context, page, sel, problems, unresolved, fill }
-}
+const kc = e2e({ prefix: 'kc-e2e-market-', viewport: { width: 1440, height: 1000 } })
 
 test('an enterprise posts a demand: blocked by the gate, completes it, publishes, sees ranked matches with reasons', async () => {
-  const { context, page, sel, problems, unresolved, fill } = await open('ent_nanhu')
+  const { context, page, sel, problems, unresolved, fill, menu } = await kc.open('ent_nanhu')
   const title = `电池包壳体铝合金高真空压铸 ${Date.now().toString(36)}`
   try {
-    await sel('menu-group-market').click()
-    await sel('menu-market_demands').click()
+    await menu('market', 'market_demands')
     await sel('demand-table').waitFor()
     await sel('demand-create').click()
     await sel('demand-form').waitFor()
@@ -220,17 +103,16 @@ test('an enterprise posts a demand: blocked by the gate, completes it, publishes
 
     assert.deepEqual(problems, [], 'browser errors')
   } catch (e) {
-    await page.screenshot({ path: path.join(OUT, 'market-failure.png'), fullPage: true }).catch(() => {})
-    if (serverLog) e.message += `\n--- server output (tail) ---\n${serverLog.slice(-3000)}`
+    await kc.failed(page, e, 'market-failure.png')
     throw e
   } finally {
     await context.close()
   }
 
   // An anonymous visitor finds the published public demand on the public pages.
-  const anon = await open(null)
+  const anon = await kc.open(null)
   try {
-    await anon.page.goto(`${baseUrl}/#/p/market/demands`)
+    await anon.page.goto(`${kc.baseUrl}/#/p/market/demands`)
     await anon.sel('public-shell').waitFor()
     const box = await anon.fill('pub-demand-search', title)
     await box.press('Enter')
@@ -238,7 +120,7 @@ test('an enterprise posts a demand: blocked by the gate, completes it, publishes
     await anon.page.locator('[data-test="pub-demand"] a', { hasText: title }).first().click()
     await anon.sel('pub-demand-title').waitFor()
     assert.equal((await anon.sel('pub-demand-title').textContent()).trim(), title)
-    await anon.page.goto(`${baseUrl}/#/p/market/achievements`)
+    await anon.page.goto(`${kc.baseUrl}/#/p/market/achievements`)
     await anon.sel('pub-ach').first().waitFor()
     await anon.page.screenshot({ path: path.join(OUT, 'market-public.png'), fullPage: true })
     assert.deepEqual(anon.problems, [], 'browser errors on the public pages')

@@ -4,126 +4,22 @@
 // the records behind its value, opens a supervision ticket for it, runs the annual county
 // assessment and downloads the PDF report, whose text (pdftotext) holds the Chinese county
 // names and their scores. The county officer of 莲都 then answers a ticket of its own.
-// Environment: KC_BIN, KC_CHROMIUM as in core.test.mjs; screenshots in web/tests/e2e/out/.
-import { after, before, test } from 'node:test'
+// Set-up in harness.mjs (KC_BIN, KC_CHROMIUM); screenshots in web/tests/e2e/out/.
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn, spawnSync } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { OUT, e2e, unregisteredTags } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const REPO = path.resolve(HERE, '../../..')
-const OUT = path.join(HERE, 'out')
-const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
-const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
-const STEP_MS = 20000
-
-let server = null
-let serverLog = ''
-let dataDir = null
-let baseUrl = null
-let accounts = {}
-let browser = null
-
-// Starts `kechuang serve --demo` and resolves with its base URL.
-function startServer() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-assess-'))
-  return new Promise((resolve, reject) => {
-    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    server = child
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverLog}`)), 60000)
-    const onData = (chunk) => {
-      serverLog += chunk.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(serverLog)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', (c) => {
-      serverLog += c.toString()
-    })
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`server exited (${code}):\n${serverLog}`))
-    })
-  })
-}
-
-// Reads the demo accounts as {username: password}.
-async function readAccounts() {
-  const file = path.join(dataDir, 'demo-accounts.txt')
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
-  const out = {}
-  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!l.trim() || l.startsWith('#')) continue
-    const [u, p] = l.split('\t')
-    out[u] = p
-  }
-  return out
-}
-
-before(async () => {
-  fs.mkdirSync(OUT, { recursive: true })
-  baseUrl = await startServer()
-  accounts = await readAccounts()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {})
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit')
-    const exited = new Promise((r) => server.once('exit', r))
-    server.kill('SIGTERM')
-    await exited
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
-})
-
-// A logged-in page of user with error collection; returns {page, sel, problems, context}.
-async function loginPage(user) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', acceptDownloads: true })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
-  const sel = (name) => page.locator(`[data-test="${name}"]`)
-  await page.goto(baseUrl + '/')
-  await sel('login-username').fill(user)
-  await sel('login-password').fill(accounts[user])
-  await sel('login-submit').click()
-  await sel('home').waitFor()
-  return { page, sel, problems, context }
-}
-
-// Unregistered Element Plus components render as unknown <el-…> tags.
-async function unresolved(page) {
-  return page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
-}
-
-// Opens a menu entry of the 规划·目标·考核 submenu.
-async function openMenu(page, sel, name) {
-  await sel('menu-group-plans').click()
-  await sel(`menu-${name}`).click()
-}
+const kc = e2e({ prefix: 'kc-e2e-assess-', stepMs: 20000, viewport: { width: 1440, height: 1000 }, ready: 'home' })
 
 let ticketId = null
 
 test('the city sees an at-risk target, drills into its records, opens a ticket, runs the assessment and downloads the PDF', async () => {
-  const city = await loginPage('city_lishui')
+  const city = await kc.open('city_lishui')
   try {
-    const { page, sel } = city
+    const { page, sel, menu } = city
     // The home page: the open-tickets widget and the cockpit's status matrix.
     await sel('home-widget-open-tickets').waitFor()
     assert.ok(Number(await sel('open-tickets-open').locator('.n').textContent()) > 0, 'the demo sweep opened tickets')
@@ -159,12 +55,12 @@ test('the city sees an at-risk target, drills into its records, opens a ticket, 
     await page.screenshot({ path: path.join(OUT, 'assess-ticket.png'), fullPage: true })
 
     // The tickets list from the menu.
-    await openMenu(page, sel, 'tickets')
+    await menu('plans', 'tickets')
     await page.locator('[data-test="ticket-table"] .el-table__body tr').first().waitFor()
     assert.ok((await page.locator('[data-test="ticket-link"]').count()) > 0)
 
     // The annual assessment: run dialog with year and cut-off, ranking, breakdown.
-    await openMenu(page, sel, 'assess-runs')
+    await menu('plans', 'assess-runs')
     await sel('run-table').waitFor()
     await sel('run-open-dialog').click()
     await sel('run-dialog').waitFor()
@@ -184,7 +80,7 @@ test('the city sees an at-risk target, drills into its records, opens a ticket, 
 
     // The PDF report: downloaded, its text has the county names and scores.
     const [download] = await Promise.all([page.waitForEvent('download'), sel('run-pdf').click()])
-    const file = path.join(dataDir, 'assessment.pdf')
+    const file = path.join(kc.dataDir, 'assessment.pdf')
     await download.saveAs(file)
     assert.match(download.suggestedFilename(), /^assessment-\d+\.pdf$/)
     assert.equal(fs.readFileSync(file).subarray(0, 5).toString(), '%PDF-')
@@ -195,7 +91,7 @@ test('the city sees an at-risk target, drills into its records, opens a ticket, 
       assert.ok(text.stdout.includes(counties[i]), `${counties[i]} in the PDF`)
       assert.ok(text.stdout.includes(totals[i]), `${counties[i]}'s total ${totals[i]} in the PDF`)
     }
-    assert.deepEqual(await unresolved(page), [])
+    assert.deepEqual(await unregisteredTags(page), [])
     assert.deepEqual(city.problems, [])
   } finally {
     await city.context.close()
@@ -205,11 +101,11 @@ test('the city sees an at-risk target, drills into its records, opens a ticket, 
 test('the responsible county answers its ticket; the city closes it', async () => {
   // The ticket opened above belongs to the at-risk target's county; answer as its officer
   // when that is 莲都, otherwise answer one of 莲都's own tickets.
-  const county = await loginPage('county_liandu')
+  const county = await kc.open('county_liandu')
   let answered = null
   try {
-    const { page, sel } = county
-    await openMenu(page, sel, 'tickets')
+    const { page, sel, menu } = county
+    await menu('plans', 'tickets')
     await page.locator('[data-test="ticket-table"] .el-table__body tr').first().waitFor()
     await page.locator('[data-test="ticket-link"]').first().click()
     await sel('ticket-detail').waitFor()
@@ -228,10 +124,10 @@ test('the responsible county answers its ticket; the city closes it', async () =
   } finally {
     await county.context.close()
   }
-  const city = await loginPage('city_lishui')
+  const city = await kc.open('city_lishui')
   try {
     const { page, sel } = city
-    await page.goto(`${baseUrl}/#/tickets/${answered}`)
+    await page.goto(`${kc.baseUrl}/#/tickets/${answered}`)
     await sel('ticket-detail').waitFor()
     await sel('ticket-note').fill('措施可行，办结')
     await sel('ticket-close').click()

@@ -4,120 +4,21 @@
 // officer sees the cockpit matrix on the home page, opens a target from it, drills into the
 // records behind a computed value, verifies the county's value in the queue (it locks), and
 // the public progress page of the 丽水 plan opens without logging in.
-// Environment: KC_BIN, KC_CHROMIUM as in core.test.mjs; screenshots in web/tests/e2e/out/.
-import { after, before, test } from 'node:test'
+// Set-up in harness.mjs (KC_BIN, KC_CHROMIUM); screenshots in web/tests/e2e/out/.
+import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { chromium } from 'playwright-core'
+import { OUT, e2e, unregisteredTags } from './harness.mjs'
 
-const HERE = path.dirname(fileURLToPath(import.meta.url))
-const REPO = path.resolve(HERE, '../../..')
-const OUT = path.join(HERE, 'out')
-const KC_BIN = process.env.KC_BIN || path.join(REPO, 'build/kechuang')
-const CHROMIUM = process.env.KC_CHROMIUM || '/usr/bin/chromium'
-const STEP_MS = 20000
-
-let server = null
-let serverLog = ''
-let dataDir = null
-let baseUrl = null
-let accounts = {}
-let browser = null
-
-// Starts `kechuang serve --demo` and resolves with its base URL.
-function startServer() {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'kc-e2e-plans-'))
-  return new Promise((resolve, reject) => {
-    const child = spawn(KC_BIN, ['serve', '--demo', '--data', dataDir, '--listen', '127.0.0.1:0'], { stdio: ['ignore', 'pipe', 'pipe'] })
-    server = child
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${serverLog}`)), 60000)
-    const onData = (chunk) => {
-      serverLog += chunk.toString()
-      const m = /listening on (http:\/\/127\.0\.0\.1:(\d+))/.exec(serverLog)
-      if (m) {
-        clearTimeout(timer)
-        resolve(m[1])
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', (c) => {
-      serverLog += c.toString()
-    })
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      reject(new Error(`server exited (${code}):\n${serverLog}`))
-    })
-  })
-}
-
-// Reads the demo accounts as {username: password}.
-async function readAccounts() {
-  const file = path.join(dataDir, 'demo-accounts.txt')
-  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 100))
-  const out = {}
-  for (const l of fs.readFileSync(file, 'utf8').split('\n')) {
-    if (!l.trim() || l.startsWith('#')) continue
-    const [u, p] = l.split('\t')
-    out[u] = p
-  }
-  return out
-}
-
-before(async () => {
-  fs.mkdirSync(OUT, { recursive: true })
-  baseUrl = await startServer()
-  accounts = await readAccounts()
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  })
-})
-
-after(async () => {
-  if (browser) await browser.close().catch(() => {})
-  if (server && server.exitCode === null) {
-    server.removeAllListeners('exit')
-    const exited = new Promise((r) => server.once('exit', r))
-    server.kill('SIGTERM')
-    await exited
-  }
-  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true })
-})
-
-// A logged-in page of user with error collection; returns {page, sel, problems, context}.
-async function loginPage(user) {
-  const context = await browser.newContext({ viewport: { width: 1440, height: 1000 }, locale: 'zh-CN', acceptDownloads: true })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
-  const problems = []
-  page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`))
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) problems.push(`console: ${m.text()}`)
-  })
-  const sel = (name) => page.locator(`[data-test="${name}"]`)
-  await page.goto(baseUrl + '/')
-  await sel('login-username').fill(user)
-  await sel('login-password').fill(accounts[user])
-  await sel('login-submit').click()
-  await sel('home').waitFor()
-  return { page, sel, problems, context }
-}
-
-// Unregistered Element Plus components render as unknown <el-…> tags.
-async function unresolved(page) {
-  return page.evaluate(() => [...new Set([...document.querySelectorAll('*')].map((e) => e.tagName.toLowerCase()).filter((t) => t.startsWith('el-')))])
-}
+const kc = e2e({ prefix: 'kc-e2e-plans-', stepMs: 20000, viewport: { width: 1440, height: 1000 }, ready: 'home' })
 
 test('a county reports a value with evidence; the city sees the cockpit, drills down and verifies', async () => {
   // --- county_liandu reports the chain output of last year's chain value for this year.
-  const county = await loginPage('county_liandu')
+  const county = await kc.open('county_liandu')
   try {
     const { page, sel } = county
-    await page.goto(baseUrl + '/#/plans')
+    await page.goto(kc.baseUrl + '/#/plans')
     await sel('plans-table').waitFor()
     await page.locator('[data-test="plans-table"] .el-table__body tr', { hasText: 'LS-2024-KJFN' }).locator('[data-test="plan-link"]').click()
     await page.locator('[data-test="targets-table"] .el-table__body tr').first().waitFor()
@@ -132,20 +33,20 @@ test('a county reports a value with evidence; the city sees the cockpit, drills 
     await sel('obs-year').locator('input').fill(String(year))
     await sel('obs-value').locator('input').fill('321.5')
     await sel('obs-source').fill('莲都区统计局')
-    const pdf = path.join(dataDir, 'evidence.pdf')
+    const pdf = path.join(kc.dataDir, 'evidence.pdf')
     fs.writeFileSync(pdf, '%PDF-1.4\n% e2e\n%%EOF\n')
     await sel('obs-file').setInputFiles(pdf)
     await sel('obs-save').click()
     await page.locator('[data-test="obs-table"] .el-table__body tr', { hasText: '321.5' }).waitFor()
     await page.screenshot({ path: path.join(OUT, 'plans-county-target.png'), fullPage: true })
-    assert.deepEqual(await unresolved(page), [])
+    assert.deepEqual(await unregisteredTags(page), [])
     assert.deepEqual(county.problems, [])
   } finally {
     await county.context.close()
   }
 
   // --- city_lishui: cockpit, target, drill-down, verification.
-  const city = await loginPage('city_lishui')
+  const city = await kc.open('city_lishui')
   try {
     const { page, sel } = city
     await sel('cockpit-matrix').waitFor()
@@ -162,7 +63,7 @@ test('a county reports a value with evidence; the city sees the cockpit, drills 
     assert.ok(['有风险', '滞后'].includes(status), status)
 
     // A computed indicator (the chain's technology-contract turnover): the records behind a value.
-    await page.goto(baseUrl + '/#/plans')
+    await page.goto(kc.baseUrl + '/#/plans')
     await page.locator('[data-test="plans-table"] .el-table__body tr', { hasText: 'LS-2024-KJFN' }).locator('[data-test="plan-link"]').click()
     await page.locator('[data-test="targets-table"] .el-table__body tr').first().waitFor()
     await page.locator('[data-test="targets-table"] .el-table__body tr', { hasText: '特色产业链技术交易额' }).first().click()
@@ -178,7 +79,7 @@ test('a county reports a value with evidence; the city sees the cockpit, drills 
     await page.keyboard.press('Escape')
 
     // The verification queue: the county's value, verified and locked.
-    await page.goto(baseUrl + '/#/observations')
+    await page.goto(kc.baseUrl + '/#/observations')
     await sel('obs-list').waitFor()
     await page.locator('[data-test="obs-list"] .el-table__body tr', { hasText: '321.5' }).first().click()
     await sel('obs-detail').waitFor()
@@ -186,7 +87,7 @@ test('a county reports a value with evidence; the city sees the cockpit, drills 
     await page.locator('.el-message-box__btns .el-button--primary').click()
     await page.waitForFunction(() => document.querySelector('[data-test="obs-detail-status"]')?.textContent.includes('锁定'))
     await page.screenshot({ path: path.join(OUT, 'plans-verified.png'), fullPage: true })
-    assert.deepEqual(await unresolved(page), [])
+    assert.deepEqual(await unregisteredTags(page), [])
     assert.deepEqual(city.problems, [])
   } finally {
     await city.context.close()
@@ -194,7 +95,7 @@ test('a county reports a value with evidence; the city sees the cockpit, drills 
 })
 
 test('the city and county home pages show the five cockpit parts, and their numbers open the records', async () => {
-  const city = await loginPage('city_lishui')
+  const city = await kc.open('city_lishui')
   try {
     const { page, sel } = city
     // The five parts: status matrix, trend, ladder funnel, transactions by month, open tickets.
@@ -224,7 +125,7 @@ test('the city and county home pages show the five cockpit parts, and their numb
     await city.context.close()
   }
   // The county's home page: the same parts, its own row only.
-  const county = await loginPage('county_liandu')
+  const county = await kc.open('county_liandu')
   try {
     const { page, sel } = county
     for (const part of ['cockpit-matrix', 'home-widget-ladder-funnel', 'home-widget-open-tickets']) await sel(part).waitFor()
@@ -238,14 +139,12 @@ test('the city and county home pages show the five cockpit parts, and their numb
 })
 
 test('the public progress page of a public plan needs no login', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
+  const { context, page } = await kc.open(null, { viewport: { width: 1280, height: 900 } })
   try {
-    const r = await page.request.get(baseUrl + '/api/v1/public/plans')
+    const r = await page.request.get(kc.baseUrl + '/api/v1/public/plans')
     const plan = (await r.json()).items.find((p) => p.code === 'LS-2024-KJFN')
     assert.ok(plan)
-    await page.goto(`${baseUrl}/#/p/plans/${plan.id}`)
+    await page.goto(`${kc.baseUrl}/#/p/plans/${plan.id}`)
     await page.locator('[data-test="public-targets"] .el-table__body tr').first().waitFor()
     assert.match(await page.locator('[data-test="public-title"]').textContent(), /丽水|科技创新/)
     await page.screenshot({ path: path.join(OUT, 'plans-public.png'), fullPage: true })
@@ -255,16 +154,16 @@ test('the public progress page of a public plan needs no login', async () => {
 })
 
 test('the city officer marks a plan public from its page; visitors then see its progress and rules', async () => {
-  const city = await loginPage('city_jiaxing')
+  const city = await kc.open('city_jiaxing')
   let planId = null
   try {
     const { page, sel } = city
-    await page.goto(baseUrl + '/#/plans')
+    await page.goto(kc.baseUrl + '/#/plans')
     await sel('plans-table').waitFor()
     await page.locator('[data-test="plans-table"] .el-table__body tr', { hasText: 'JX-2023-315' }).locator('[data-test="plan-link"]').click()
     await sel('plan-page').waitFor()
     planId = Number(/plans\/(\d+)/.exec(page.url())[1])
-    const before = await page.request.get(`${baseUrl}/api/v1/public/plans/${planId}`)
+    const before = await page.request.get(`${kc.baseUrl}/api/v1/public/plans/${planId}`)
     assert.equal(before.status(), 404, 'not public yet')
     // The rule the plan sets for single enterprises is listed on the plan page.
     await sel('plan-requirements').waitFor()
@@ -275,11 +174,9 @@ test('the city officer marks a plan public from its page; visitors then see its 
   } finally {
     await city.context.close()
   }
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
-  context.setDefaultTimeout(STEP_MS)
-  const page = await context.newPage()
+  const { context, page } = await kc.open(null, { viewport: { width: 1280, height: 900 } })
   try {
-    await page.goto(`${baseUrl}/#/p/plans/${planId}`)
+    await page.goto(`${kc.baseUrl}/#/p/plans/${planId}`)
     await page.locator('[data-test="public-targets"] .el-table__body tr').first().waitFor()
     assert.match(await page.locator('[data-test="public-title"]').textContent(), /315/)
     assert.match(await page.locator('[data-test="plan-requirements"]').textContent(), /优先安排用电/)
