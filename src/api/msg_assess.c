@@ -29,6 +29,10 @@ const struct msg msg_assess_errors[] = {
     {"ticket_open", "该事项已有未办结的督办单", "This subject already has an open ticket"},
     {"deadline_range", "%s须晚于今天且不超过 90 天",
      "%s must be after today and at most 90 days ahead"},
+    {"too_many_files", "每次答复最多 10 个佐证附件，待用附件最多 20 个",
+     "An answer carries at most 10 evidence files, and a ticket holds at most 20 unused ones"},
+    {"file_not_uploaded", "%s中有不属于本督办单或已被使用的附件",
+     "%s names a file that is not an unused upload of this ticket"},
     {NULL, NULL, NULL},
 };
 
@@ -52,5 +56,6 @@ const struct msg msg_assess_fields[] = {
     {"deadline", "答复期限", "Deadline"},
     {"overdue", "是否逾期", "Overdue"},
     {"plan_id", "规划", "Plan"},
+    {"file_ids", "佐证附件", "Evidence files"},
     {NULL, NULL, NULL},
 };

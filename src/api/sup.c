@@ -4,6 +4,8 @@
 #include "api/handlers_assess.h"
 #include "core/timeutil.h"
 #include "db/db.h"
+#include "core/utf8.h"
+#include "store/plan_obs.h"
 #include "store/plan_values.h"
 #include "store/sup.h"
 
@@ -194,6 +196,8 @@ static void act(struct http_req *r, struct db *db, int64_t id, struct sup_act_in
         rc = sup_get(db, &r->user.scope, id, &t);
     if (rc == KC_ERR_CONFLICT)
         api_fail(r, rc, "invalid_transition", "status");
+    else if (rc == KC_ERR_INVALID)
+        api_fail(r, rc, "file_not_uploaded", "file_ids");
     else if (rc)
         api_fail(r, rc, NULL, NULL);
     else
@@ -216,11 +220,14 @@ static bool ticket_head(struct http_req *r, struct db *db, int64_t id, char regi
     return true;
 }
 
-/* POST /api/v1/tickets/{id}/answer {measure, evidence?} — the responsible unit only. */
+/* POST /api/v1/tickets/{id}/answer {measure, evidence?, file_ids?} — the responsible unit
+ * only. */
 int api_tickets_answer(struct http_req *r)
 {
-    static const struct field_spec spec[] = {
-        {"measure", FT_STR, true, 2000}, {"evidence", FT_STR_NULL, false, 4000}, {NULL, 0, 0, 0}};
+    static const struct field_spec spec[] = {{"measure", FT_STR, true, 2000},
+                                             {"evidence", FT_STR_NULL, false, 4000},
+                                             {"file_ids", FT_INT_LIST, false, 0},
+                                             {NULL, 0, 0, 0}};
     int64_t id;
     char region[7], day[11];
     struct db *db = api_db(r);
@@ -233,11 +240,133 @@ int api_tickets_answer(struct http_req *r)
     json_t *o = api_body(r, spec, true);
     if (!o)
         return 0;
+    json_t *ids = json_object_get(o, "file_ids");
+    size_t n = json_is_array(ids) ? json_array_size(ids) : 0;
+    if (n > SUP_MAX_FILES) {
+        http_reply_error(r, 422, "too_many_files", "file_ids");
+        json_decref(o);
+        return 0;
+    }
+    int64_t fids[SUP_MAX_FILES];
+    for (size_t i = 0; i < n; i++)
+        fids[i] = (int64_t)json_integer_value(json_array_get(ids, i));
     today(day);
-    struct sup_act_in in = {SUP_ANSWER, api_str(o, "measure"), api_str(o, "evidence"), NULL, NULL,
-                            day};
+    struct sup_act_in in = {.action = SUP_ANSWER,
+                            .measure = api_str(o, "measure"),
+                            .evidence = api_str(o, "evidence"),
+                            .file_ids = fids,
+                            .n_files = n,
+                            .today = day};
     act(r, db, id, &in);
     json_decref(o);
+    return 0;
+}
+
+/* POST /api/v1/tickets/{id}/files?name= — the responsible unit uploads an evidence file
+ * (raw body) for its next answer, while the ticket waits for one. */
+int api_tickets_file_upload(struct http_req *r)
+{
+    int64_t id;
+    char region[7];
+    struct db *db = api_db(r);
+    if (!db || !api_id_param(r, 0, &id))
+        return 0;
+    json_t *t = NULL;
+    int rc = sup_get(db, &r->user.scope, id, &t);
+    if (rc) {
+        api_fail(r, rc, NULL, NULL);
+        return 0;
+    }
+    snprintf(region, sizeof(region), "%s", json_string_value(json_object_get(t, "region_code")));
+    const char *status = json_string_value(json_object_get(t, "status"));
+    bool waiting = strcmp(status, "open") == 0 || strcmp(status, "escalated") == 0;
+    size_t pending = json_array_size(json_object_get(t, "pending_files"));
+    json_decref(t);
+    if (r->user.role->scope != SCOPE_ALL && strcmp(r->user.region_code, region) != 0) {
+        http_reply_error(r, 403, "not_responsible", NULL);
+        return 0;
+    }
+    if (!waiting) {
+        http_reply_error(r, 409, "invalid_transition", "status");
+        return 0;
+    }
+    const char *name = api_qparam(r, "name");
+    if (!name || utf8_len(name) > 200 || !utf8_valid(name, strlen(name)) ||
+        strpbrk(name, "/\\\"\r\n\t") != NULL) {
+        http_reply_error(r, 422, name ? "invalid_value" : "required", "name");
+        return 0;
+    }
+    if (r->body.len == 0) {
+        http_reply_error(r, 422, "required", "file");
+        return 0;
+    }
+    if (r->body.len > PLAN_FILE_MAX_BYTES) {
+        http_reply_error(r, 413, "too_large", "file");
+        return 0;
+    }
+    const unsigned char *data = (const unsigned char *)r->body.data;
+    const char *mime = plan_file_sniff(data, r->body.len, name);
+    if (!mime) {
+        http_reply_error(r, 422, "file_type", "file");
+        return 0;
+    }
+    if (pending >= 2 * SUP_MAX_FILES) {
+        http_reply_error(r, 422, "too_many_files", "file");
+        return 0;
+    }
+    int64_t fid = 0;
+    rc = db_begin(db);
+    if (!rc)
+        rc = sup_file_add(db, id, name, mime, data, r->body.len, r->user.id, &fid);
+    if (!rc) {
+        struct audit_ctx ctx = api_audit_ctx(r);
+        json_t *diff = json_pack("{s:{s:s},s:{s:I}}", "file", "after", name, "file_id", "after",
+                                 (json_int_t)fid);
+        rc = audit_write_diff(db, &ctx, "attach", "sup_ticket", id, diff);
+        json_decref(diff);
+    }
+    if (!rc)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc) {
+        api_fail(r, rc, NULL, NULL);
+        return 0;
+    }
+    json_t *f =
+        json_pack("{s:I,s:I,s:s,s:s,s:I}", "id", (json_int_t)fid, "ticket_id", (json_int_t)id,
+                  "name", name, "mime", mime, "size_bytes", (json_int_t)r->body.len);
+    reply_obj(r, 201, f);
+    json_decref(f);
+    return 0;
+}
+
+/* GET /api/v1/ticket-files/{id} — an evidence file of a ticket in scope. */
+int api_ticket_file_get(struct http_req *r)
+{
+    int64_t id;
+    struct db *db = api_db(r);
+    if (!db || !api_id_param(r, 0, &id))
+        return 0;
+    char *data = NULL, *name = NULL, *mime = NULL;
+    size_t len = 0;
+    int rc = sup_file_read(db, &r->user.scope, id, &data, &len, &name, &mime);
+    if (rc) {
+        api_fail(r, rc, NULL, NULL);
+        return 0;
+    }
+    /* The download is named by id and type (an ASCII header); the ticket keeps the name. */
+    const char *ext = strstr(mime, "pdf")     ? ".pdf"
+                      : strstr(mime, "png")   ? ".png"
+                      : strstr(mime, "jpeg")  ? ".jpg"
+                      : strstr(mime, "sheet") ? ".xlsx"
+                                              : ".docx";
+    char fname[64];
+    snprintf(fname, sizeof(fname), "ticket-evidence-%lld%s", (long long)id, ext);
+    const char *m = arena_strdup(&r->arena, mime), *n = arena_strdup(&r->arena, fname);
+    free(mime);
+    free(name);
+    http_reply_bytes(r, 200, m, data, len, n);
     return 0;
 }
 
@@ -254,7 +383,7 @@ int api_tickets_close(struct http_req *r)
     if (!o)
         return 0;
     today(day);
-    struct sup_act_in in = {SUP_CLOSE, NULL, NULL, api_str(o, "note"), NULL, day};
+    struct sup_act_in in = {.action = SUP_CLOSE, .note = api_str(o, "note"), .today = day};
     act(r, db, id, &in);
     json_decref(o);
     return 0;
@@ -287,7 +416,8 @@ int api_tickets_escalate(struct http_req *r)
             goto out;
         }
     }
-    struct sup_act_in in = {SUP_ESCALATE, NULL, NULL, api_str(o, "note"), deadline, day};
+    struct sup_act_in in = {
+        .action = SUP_ESCALATE, .note = api_str(o, "note"), .deadline = deadline, .today = day};
     act(r, db, id, &in);
 out:
     json_decref(o);

@@ -101,6 +101,10 @@ int db_begin(struct db *db) KC_MUST_CHECK;
 int db_commit(struct db *db) KC_MUST_CHECK;
 /* Rolls back if a transaction is open; safe to call anytime. */
 void db_rollback(struct db *db);
+/* Turns the connection's triggers off or on (SQLite's SQLITE_DBCONFIG_ENABLE_TRIGGER;
+ * cached statements are re-prepared by SQLite). Only for a bulk writer that does in one
+ * statement per batch what the triggers of the tables it writes would do per row. */
+int db_triggers(struct db *db, bool on) KC_MUST_CHECK;
 int64_t db_last_id(struct db *db);
 int db_changes(struct db *db);
 const char *db_errmsg(struct db *db);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #define STMT_CACHE 256
+#define RECENT 64 /* pointer-keyed hints in front of the cache */
 
 /* A cached prepared statement. */
 struct db_stmt {
@@ -29,7 +30,8 @@ struct db_stmt {
 /* A connection and its statement cache. */
 struct db {
     sqlite3 *h;                           /* SQLite handle */
-    struct db_stmt cache[STMT_CACHE];     /* open-addressed by SQL pointer hash */
+    struct db_stmt cache[STMT_CACHE];     /* open-addressed by SQL text hash */
+    struct db_stmt *recent[RECENT];       /* by the caller's SQL pointer: a hint only */
     int in_tx;                            /* a transaction is open */
 };
 
@@ -134,6 +136,8 @@ void db_thread_close_all(void)
     thread_path = NULL;
 }
 
+static struct db_stmt *prep_slot(struct db *db, const char *sql);
+
 /* FNV-1a over the SQL text: the cache key. */
 static unsigned hash_sql(const char *s)
 {
@@ -149,6 +153,21 @@ static unsigned hash_sql(const char *s)
  * chain is ever broken). */
 #define CACHE_PROBES 8
 struct db_stmt *db_prep(struct db *db, const char *sql)
+{
+    /* Most SQL is a string literal prepared again and again (bulk imports: several
+     * times per row), so the caller's pointer finds the entry without hashing the text;
+     * the text comparison keeps this right when a buffer is reused for other SQL. */
+    struct db_stmt **hint = &db->recent[((uintptr_t)sql >> 3) % RECENT];
+    if (*hint && (*hint)->st && strcmp((*hint)->sql, sql) == 0)
+        return *hint;
+    struct db_stmt *e = prep_slot(db, sql);
+    if (e)
+        *hint = e;
+    return e;
+}
+
+/* db_prep without the hint: the cache lookup by text, preparing on a miss. */
+static struct db_stmt *prep_slot(struct db *db, const char *sql)
 {
     unsigned h = hash_sql(sql) % STMT_CACHE;
     struct db_stmt *slot = NULL;
@@ -349,6 +368,15 @@ void db_rollback(struct db *db)
     if (!sqlite3_get_autocommit(db->h))
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
     db->in_tx = 0;
+}
+
+int db_triggers(struct db *db, bool on)
+{
+    int now = -1;
+    if (sqlite3_db_config(db->h, SQLITE_DBCONFIG_ENABLE_TRIGGER, on ? 1 : 0, &now) != SQLITE_OK ||
+        now != (on ? 1 : 0))
+        return fail(db, "enable trigger");
+    return 0;
 }
 
 int64_t db_last_id(struct db *db)

@@ -340,18 +340,17 @@ const char *plan_file_sniff(const unsigned char *data, size_t len, const char *n
     return NULL;
 }
 
-int obs_file_add(struct db *db, int64_t obs_id, const char *name, const char *mime,
-                 const unsigned char *data, size_t len, int64_t user_id, int64_t *id)
+int plan_file_write(const unsigned char *data, size_t len, char stored[64], char sha[65])
 {
     if (!files_dir[0])
         return KC_ERR_IO;
     unsigned char rnd[16], hash[crypto_hash_sha256_BYTES];
-    char stored[64], sha[2 * crypto_hash_sha256_BYTES + 1], path[4200];
+    char path[4200];
     randombytes_buf(rnd, sizeof(rnd));
     sodium_bin2hex(stored, 33, rnd, sizeof(rnd));
     strcat(stored, ".bin");
     crypto_hash_sha256(hash, data, len);
-    sodium_bin2hex(sha, sizeof(sha), hash, sizeof(hash));
+    sodium_bin2hex(sha, 2 * crypto_hash_sha256_BYTES + 1, hash, sizeof(hash));
     snprintf(path, sizeof(path), "%s/%s", files_dir, stored);
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
     if (fd < 0)
@@ -371,14 +370,51 @@ int obs_file_add(struct db *db, int64_t obs_id, const char *name, const char *mi
         return KC_ERR_IO;
     }
     close(fd);
-    int rc = db_run(db_query(db,
-                             "INSERT INTO observation_files(observation_id,name,mime,size_bytes,"
-                             "sha256,stored_name,created_at,created_by) "
-                             "VALUES(?,?,?,?,?,?,?,nullif(?,0))",
-                             "ississii", obs_id, name, mime, (int64_t)len, sha, stored, time_now(),
-                             user_id));
+    return 0;
+}
+
+void plan_file_unlink(const char *stored)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/%s", files_dir, stored);
+    unlink(path);
+}
+
+int plan_file_load(const char *stored, int64_t size, char **data, size_t *len)
+{
+    char path[4200];
+    snprintf(path, sizeof(path), "%s/%s", files_dir, stored);
+    *data = NULL;
+    *len = 0;
+    FILE *f = fopen(path, "rb");
+    char *buf = f && size >= 0 && size <= PLAN_FILE_MAX_BYTES ? malloc((size_t)size + 1) : NULL;
+    size_t got = buf ? fread(buf, 1, (size_t)size, f) : 0;
+    if (f)
+        fclose(f);
+    if (!buf || got != (size_t)size) {
+        free(buf);
+        return KC_ERR_IO;
+    }
+    *data = buf;
+    *len = got;
+    return 0;
+}
+
+int obs_file_add(struct db *db, int64_t obs_id, const char *name, const char *mime,
+                 const unsigned char *data, size_t len, int64_t user_id, int64_t *id)
+{
+    char stored[64], sha[2 * crypto_hash_sha256_BYTES + 1];
+    int rc = plan_file_write(data, len, stored, sha);
+    if (rc)
+        return rc;
+    rc = db_run(db_query(db,
+                         "INSERT INTO observation_files(observation_id,name,mime,size_bytes,"
+                         "sha256,stored_name,created_at,created_by) "
+                         "VALUES(?,?,?,?,?,?,?,nullif(?,0))",
+                         "ississii", obs_id, name, mime, (int64_t)len, sha, stored, time_now(),
+                         user_id));
     if (rc) {
-        unlink(path);
+        plan_file_unlink(stored);
         return rc;
     }
     *id = db_last_id(db);
@@ -399,30 +435,22 @@ int obs_file_read(struct db *db, const struct scope *sc, int64_t id, char **data
     if (!st)
         return KC_ERR_DB;
     int rc = db_step(st);
-    char path[4200] = "";
+    char stored[64] = "";
     int64_t size = 0;
     if (rc == DB_ROW) {
         *name = strdup(db_col_text(st, 0));
         *mime = strdup(db_col_text(st, 1));
-        snprintf(path, sizeof(path), "%s/%s", files_dir, db_col_text(st, 2));
+        snprintf(stored, sizeof(stored), "%s", db_col_text(st, 2));
         size = db_col_int(st, 3);
     }
     db_done(st);
     if (rc != DB_ROW)
         return rc < 0 ? rc : KC_ERR_NOT_FOUND;
-    FILE *f = fopen(path, "rb");
-    char *buf = f && size >= 0 && size <= PLAN_FILE_MAX_BYTES ? malloc((size_t)size + 1) : NULL;
-    size_t got = buf ? fread(buf, 1, (size_t)size, f) : 0;
-    if (f)
-        fclose(f);
-    if (!buf || got != (size_t)size) {
-        free(buf);
+    rc = plan_file_load(stored, size, data, len);
+    if (rc) {
         free(*name);
         free(*mime);
         *name = *mime = NULL;
-        return KC_ERR_IO;
     }
-    *data = buf;
-    *len = got;
-    return 0;
+    return rc;
 }

@@ -86,6 +86,16 @@ const char *plan_files_dir(void);
  * by their signatures; OOXML told apart by their part names), or NULL when the type is
  * not accepted. */
 const char *plan_file_sniff(const unsigned char *data, size_t len, const char *name);
+/* Writes data as a new file of random name under the files directory: its name (32 hex
+ * digits + ".bin") in stored, its SHA-256 in hex in sha. KC_ERR_IO on failure (nothing
+ * left behind). Shared by observation and ticket evidence. */
+int plan_file_write(const unsigned char *data, size_t len, char stored[64],
+                    char sha[65]) KC_MUST_CHECK;
+/* Removes a stored file (undo of plan_file_write when the row cannot be inserted). */
+void plan_file_unlink(const char *stored);
+/* Reads stored file of the given size: malloc'd bytes in *data (the caller frees).
+ * KC_ERR_IO when missing, short or over PLAN_FILE_MAX_BYTES. */
+int plan_file_load(const char *stored, int64_t size, char **data, size_t *len) KC_MUST_CHECK;
 /* Stores data as a new evidence file of observation obs_id (file written under the files
  * directory, then the row inserted); *id receives the row. The caller holds a
  * transaction and removes nothing on failure (the file is unlinked here). */

@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "domain/plan_progress.h"
 #include "store/plan.h"
+#include "store/plan_obs.h"
 #include "store/plan_values.h"
 
 #include <math.h>
@@ -203,6 +204,15 @@ int sup_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
                                 "sup_reminders WHERE ticket_id = ? ORDER BY id",
                                 "i", id),
                        &reminders);
+    json_t *pending = NULL;
+    if (!rc)
+        rc = rows_json(db_query(db,
+                                "SELECT f.id, f.name, f.mime, f.size_bytes, f.sha256, "
+                                "f.created_at, u.username AS created_by FROM sup_files f LEFT "
+                                "JOIN users u ON u.id = f.created_by WHERE f.ticket_id = ? AND "
+                                "f.event_id IS NULL ORDER BY f.id",
+                                "i", id),
+                       &pending);
     if (!rc)
         rc = subject_json(db, json_string_value(json_object_get(t, "subject_kind")),
                           json_integer_value(json_object_get(t, "subject_id")), &subject);
@@ -210,9 +220,11 @@ int sup_get(struct db *db, const struct scope *sc, int64_t id, json_t **out)
         json_decref(t);
         json_decref(events);
         json_decref(reminders);
+        json_decref(pending);
         return rc;
     }
     json_object_set_new(t, "events", events);
+    json_object_set_new(t, "pending_files", pending);
     json_object_set_new(t, "reminders", reminders);
     json_object_set_new(t, "subject", subject);
     *out = t;
@@ -231,6 +243,97 @@ static int add_event(struct db *db, const struct audit_ctx *ctx, int64_t ticket,
                            "iiisssissss", ticket, at, ctx->user_id,
                            ctx->username ? ctx->username : "system", action, status, (int64_t)level,
                            deadline, measure, evidence, note));
+}
+
+/* Binds the uploaded files ids[0..n) of ticket to its answer event: each must be a file
+ * of this ticket not used by an earlier answer, named once (KC_ERR_INVALID otherwise).
+ * Writes the event's files_json ([{id, name, mime, size_bytes, sha256}]) and sets
+ * *files to a new reference of that array. */
+static int attach_files(struct db *db, int64_t ticket, int64_t event, const int64_t *ids, size_t n,
+                        json_t **files)
+{
+    *files = json_array();
+    for (size_t i = 0; i < n; i++) {
+        struct db_stmt *st = db_query(db,
+                                      "SELECT id, name, mime, size_bytes, sha256 FROM sup_files "
+                                      "WHERE id = ? AND ticket_id = ? AND event_id IS NULL",
+                                      "ii", ids[i], ticket);
+        if (!st)
+            return KC_ERR_DB;
+        int rc = db_step(st);
+        json_t *f = rc == DB_ROW ? db_row_json(st) : NULL;
+        db_done(st);
+        if (rc < 0)
+            return rc;
+        if (!f)
+            return KC_ERR_INVALID;
+        json_array_append_new(*files, f);
+        rc = db_run(
+            db_query(db, "UPDATE sup_files SET event_id = ? WHERE id = ?", "ii", event, ids[i]));
+        if (rc)
+            return rc;
+    }
+    char *js = json_dumps(*files, JSON_COMPACT);
+    if (!js)
+        return KC_ERR_DB;
+    int rc = db_run(
+        db_query(db, "UPDATE sup_ticket_events SET files_json = ? WHERE id = ?", "si", js, event));
+    free(js);
+    return rc;
+}
+
+int sup_file_add(struct db *db, int64_t ticket_id, const char *name, const char *mime,
+                 const unsigned char *data, size_t len, int64_t user_id, int64_t *id)
+{
+    char stored[64], sha[65];
+    int rc = plan_file_write(data, len, stored, sha);
+    if (rc)
+        return rc;
+    rc = db_run(db_query(db,
+                         "INSERT INTO sup_files(ticket_id, name, mime, size_bytes, sha256, "
+                         "stored_name, created_at, created_by) VALUES(?,?,?,?,?,?,?,nullif(?,0))",
+                         "ississii", ticket_id, name, mime, (int64_t)len, sha, stored, time_now(),
+                         user_id));
+    if (rc) {
+        plan_file_unlink(stored);
+        return rc;
+    }
+    *id = db_last_id(db);
+    return 0;
+}
+
+int sup_file_read(struct db *db, const struct scope *sc, int64_t id, char **data, size_t *len,
+                  char **name, char **mime)
+{
+    *data = *name = *mime = NULL;
+    *len = 0;
+    struct db_stmt *st = db_query(db,
+                                  "SELECT f.name, f.mime, f.stored_name, f.size_bytes FROM "
+                                  "sup_files f JOIN sup_tickets t ON t.id = f.ticket_id "
+                                  "WHERE f.id = ? AND t.region_code >= ? AND t.region_code < ? "
+                                  "AND ? = 0",
+                                  "issi", id, sc->lo, sc->hi, sc->org_id);
+    if (!st)
+        return KC_ERR_DB;
+    int rc = db_step(st);
+    char stored[64] = "";
+    int64_t size = 0;
+    if (rc == DB_ROW) {
+        *name = strdup(db_col_text(st, 0));
+        *mime = strdup(db_col_text(st, 1));
+        snprintf(stored, sizeof(stored), "%s", db_col_text(st, 2));
+        size = db_col_int(st, 3);
+    }
+    db_done(st);
+    if (rc != DB_ROW)
+        return rc < 0 ? rc : KC_ERR_NOT_FOUND;
+    rc = plan_file_load(stored, size, data, len);
+    if (rc) {
+        free(*name);
+        free(*mime);
+        *name = *mime = NULL;
+    }
+    return rc;
 }
 
 int sup_act(struct db *db, const struct audit_ctx *ctx, int64_t id, const struct sup_act_in *in)
@@ -272,18 +375,22 @@ int sup_act(struct db *db, const struct audit_ctx *ctx, int64_t id, const struct
                        in->action == SUP_ANSWER ? in->measure : NULL,
                        in->action == SUP_ANSWER ? in->evidence : NULL,
                        in->action == SUP_ANSWER ? NULL : in->note);
+    json_t *files = NULL;
+    if (!rc && in->action == SUP_ANSWER && in->n_files > 0)
+        rc = attach_files(db, id, db_last_id(db), in->file_ids, in->n_files, &files);
     if (!rc)
         rc = ticket_row(db, id, &after);
     if (!rc) {
         /* The measure and evidence are in the history; the audit keeps the change. */
-        json_t *extra =
-            json_pack("{s:s?,s:s?,s:s?}", "measure", in->action == SUP_ANSWER ? in->measure : NULL,
-                      "evidence", in->action == SUP_ANSWER ? in->evidence : NULL, "note",
-                      in->action == SUP_ANSWER ? NULL : in->note);
+        json_t *extra = json_pack("{s:s?,s:s?,s:s?,s:O?}", "measure",
+                                  in->action == SUP_ANSWER ? in->measure : NULL, "evidence",
+                                  in->action == SUP_ANSWER ? in->evidence : NULL, "note",
+                                  in->action == SUP_ANSWER ? NULL : in->note, "files", files);
         json_object_update(after, extra);
         json_decref(extra);
         rc = audit_write(db, ctx, names[in->action], "sup_ticket", id, before, after);
     }
+    json_decref(files);
     json_decref(before);
     json_decref(after);
     return rc;

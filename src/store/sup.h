@@ -49,18 +49,31 @@ int sup_get(struct db *db, const struct scope *sc, int64_t id, json_t **out) KC_
 
 /* What a user does to a ticket. */
 struct sup_act_in {
-    enum sup_action action; /* answer, close or escalate */
-    const char *measure;    /* answer: the measure taken (required) */
-    const char *evidence;   /* answer: the evidence in words (optional) */
-    const char *note;       /* close / escalate: the reason (required) */
-    const char *deadline;   /* escalate: the new deadline (NULL: by level) */
-    const char *today;      /* YYYY-MM-DD */
+    enum sup_action action;  /* answer, close or escalate */
+    const char *measure;     /* answer: the measure taken (required) */
+    const char *evidence;    /* answer: the evidence in words (optional) */
+    const int64_t *file_ids; /* answer: uploaded evidence files of this ticket (optional) */
+    size_t n_files;          /* number of file_ids */
+    const char *note;        /* close / escalate: the reason (required) */
+    const char *deadline;    /* escalate: the new deadline (NULL: by level) */
+    const char *today;       /* YYYY-MM-DD */
 };
 /* Applies an action to ticket id (already checked visible and allowed for the user)
  * inside the caller's transaction: the state machine, one event, the ticket's status,
- * level and deadline. KC_ERR_CONFLICT when the state machine refuses. */
+ * level and deadline. KC_ERR_CONFLICT when the state machine refuses; KC_ERR_INVALID
+ * when a file id is not an unused evidence file of this ticket (or is repeated). */
 int sup_act(struct db *db, const struct audit_ctx *ctx, int64_t id,
             const struct sup_act_in *in) KC_MUST_CHECK;
+/* Most evidence files one answer may carry. */
+#define SUP_MAX_FILES 10
+/* Stores data as an evidence file of ticket_id, not yet used by an answer (the answer
+ * names it in file_ids), inside the caller's transaction; *id receives the row. */
+int sup_file_add(struct db *db, int64_t ticket_id, const char *name, const char *mime,
+                 const unsigned char *data, size_t len, int64_t user_id, int64_t *id) KC_MUST_CHECK;
+/* Reads evidence file id when its ticket is in scope: malloc'd bytes in *data (the
+ * caller frees), its name and mime as new strings (free them). */
+int sup_file_read(struct db *db, const struct scope *sc, int64_t id, char **data, size_t *len,
+                  char **name, char **mime) KC_MUST_CHECK;
 /* Opens a ticket for a subject by hand (the city's decision, reason "manual") inside
  * the caller's transaction; KC_ERR_CONFLICT when the subject has an open ticket,
  * KC_ERR_NOT_FOUND when the subject is not in scope. */

@@ -115,8 +115,21 @@ int user_store_password(struct db *db, const struct audit_ctx *ctx, int64_t id,
     if (!rc)
         rc = db_run(db_query(db, "DELETE FROM sessions WHERE user_id=? AND id<>?", "ii", id,
                              keep_session));
+    /* A new password also ends the user's API tokens: one made with a stolen password
+     * must not outlive the change. The caller's own session is kept. */
+    int revoked = 0;
+    if (!rc)
+        rc = db_run(db_query(db,
+                             "UPDATE api_tokens SET revoked_at=? WHERE user_id=? AND "
+                             "revoked_at IS NULL",
+                             "ii", time_now(), id));
+    if (!rc)
+        revoked = db_changes(db);
     if (!rc) {
         json_t *d = json_pack("{s:{s:s,s:s}}", "password", "before", "***", "after", "***");
+        if (revoked)
+            json_object_set_new(d, "api_tokens_revoked",
+                                json_pack("{s:i,s:i}", "before", 0, "after", revoked));
         rc = audit_write_diff(db, ctx, "password", "user", id, d);
         json_decref(d);
     }

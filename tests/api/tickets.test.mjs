@@ -168,6 +168,62 @@ describe('answering and deciding', () => {
         assert.equal(m.opened_by, 'city_lishui');
         assertError(await c.city_lishui.post('/api/v1/tickets', body), 409, 'ticket_open', 'subject_id');
     });
+
+    test('the county answers with evidence files; the files stay with the answer in the history', async () => {
+        const open = assertOk(await c.city_lishui.get(`/api/v1/tickets?subject_kind=target&subject_id=${target.id}&status=open`));
+        assert.equal(open.total, 1);
+        const path = `/api/v1/tickets/${open.items[0].id}`;
+        const pdf = Buffer.from('%PDF-1.4\n% kechuang ticket evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n');
+        const png = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
+        const up = (who, name, buf) => c[who].req('POST', `${path}/files?name=${encodeURIComponent(name)}`, buf,
+            { headers: { 'Content-Type': 'application/octet-stream' } });
+        // Only the responsible county uploads; bad files are refused and name the field.
+        assertError(await up('city_lishui', 'a.pdf', pdf), 403, 'not_responsible');
+        assertError(await up('county_nanhu', 'a.pdf', pdf), 404, 'not_found');
+        assertError(await up('county_liandu', 'a.pdf', Buffer.from('plain text')), 422, 'file_type', 'file');
+        assertError(await c.county_liandu.req('POST', `${path}/files`, pdf,
+            { headers: { 'Content-Type': 'application/pdf' } }), 422, 'required', 'name');
+        assertError(await up('county_liandu', 'a.pdf', Buffer.alloc(1024 * 1024 + 1, 0x25)), 413, 'too_large');
+        const f1 = assertOk(await up('county_liandu', '技改项目清单.pdf', pdf), 201);
+        assert.equal(f1.name, '技改项目清单.pdf');
+        assert.equal(f1.mime, 'application/pdf');
+        const f2 = assertOk(await up('county_liandu', '现场照片.png', png), 201);
+        const pending = assertOk(await c.county_liandu.get(path));
+        assert.deepEqual(pending.pending_files.map((f) => f.id), [f1.id, f2.id]);
+        // A file of another ticket, or an unknown id, cannot be named.
+        const other = assertOk(await c.admin.get('/api/v1/tickets?region_code=331102&status=open&page_size=50')).items
+            .find((t) => t.id !== open.items[0].id);
+        if (other) {
+            const fo = assertOk(await c.county_liandu.req('POST', `/api/v1/tickets/${other.id}/files?name=x.pdf`, pdf,
+                { headers: { 'Content-Type': 'application/pdf' } }), 201);
+            assertError(await c.county_liandu.post(`${path}/answer`, { measure: 'x', file_ids: [fo.id] }), 422, 'file_not_uploaded', 'file_ids');
+        }
+        assertError(await c.county_liandu.post(`${path}/answer`, { measure: 'x', file_ids: [999999] }), 422, 'file_not_uploaded', 'file_ids');
+        assertError(await c.county_liandu.post(`${path}/answer`, { measure: 'x', file_ids: [f1.id, f1.id] }), 422, 'file_not_uploaded', 'file_ids');
+        assertError(await c.county_liandu.post(`${path}/answer`, { measure: 'x', file_ids: ['a'] }), 422, 'wrong_type', 'file_ids');
+        // The refused answers changed nothing: the ticket is still open, both files unused.
+        const still = assertOk(await c.county_liandu.get(path));
+        assert.equal(still.status, 'open');
+        assert.equal(still.pending_files.length, 2);
+        const a = assertOk(await c.county_liandu.post(`${path}/answer`, {
+            measure: '原因：技改项目申报滞后；措施：组织专项对接', evidence: '清单与现场照片见附件', file_ids: [f1.id, f2.id],
+        }));
+        assert.equal(a.status, 'answered');
+        assert.deepEqual(a.pending_files, []);
+        const ev = a.events.at(-1);
+        assert.equal(ev.action, 'answer');
+        assert.deepEqual(ev.files.map((f) => [f.id, f.name]), [[f1.id, '技改项目清单.pdf'], [f2.id, '现场照片.png']]);
+        // The city downloads the files; another county and another city cannot.
+        const dl = await c.city_lishui.get(`/api/v1/ticket-files/${f1.id}`);
+        assert.equal(dl.status, 200);
+        assert.deepEqual(dl.buf, pdf);
+        assertError(await c.county_nanhu.get(`/api/v1/ticket-files/${f1.id}`), 404, 'not_found');
+        assertError(await c.city_jiaxing.get(`/api/v1/ticket-files/${f1.id}`), 404, 'not_found');
+        // Answered: no more uploads until the city escalates.
+        assertError(await up('county_liandu', 'late.pdf', pdf), 409, 'invalid_transition', 'status');
+        const audit = assertOk(await c.admin.get(`/api/v1/audit?entity=sup_ticket&entity_id=${open.items[0].id}&page_size=50`));
+        assert.equal(audit.items.filter((x) => x.action === 'attach').length, 2);
+    });
 });
 
 describe('scope and lists', () => {

@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { assertError, assertOk, loginAs, orgInput, request, startServer } from './harness.mjs';
+import { assertError, assertOk, login, loginAs, orgInput, request, startServer } from './harness.mjs';
 
 let srv;
 let county;
@@ -73,4 +73,34 @@ test('bad input: missing name, bad days → 422 naming the field; tokens are aud
     assertOk(audit);
     assert.ok(audit.json.items.some((e) => e.action === 'create' && e.username === 'county_nanhu'));
     assert.ok(audit.json.items.some((e) => e.action === 'update' && e.diff.revoked_at));
+});
+
+test('a new password revokes the user\'s tokens (own change keeps the session; an admin reset ends it)', async () => {
+    const pw = 'Kc-token-Passw0rd-2026';
+    const made = await admin.post('/api/v1/users', {
+        username: 'token_pw_user', display_name: '令牌 测试', role: 'county_officer',
+        region_code: '330402', password: pw,
+    });
+    assertOk(made, 201);
+    const user = await login(srv.base, 'token_pw_user', pw);
+    const t1 = await user.post('/api/v1/me/tokens', { name: '同步一' });
+    assertOk(t1, 201);
+    assertOk(await bearer(t1.json.token, '/api/v1/orgs'));
+
+    const pw2 = 'Kc-token-Passw0rd-2027';
+    assertOk(await user.post('/api/v1/me/password', { old_password: pw, new_password: pw2 }));
+    assertError(await bearer(t1.json.token, '/api/v1/orgs'), 401, 'unauthenticated');
+    assertOk(await user.get('/api/v1/me/tokens'), 200, 'own session kept');
+    const listed = await user.get('/api/v1/me/tokens');
+    assert.ok(listed.json.items.find((t) => t.id === t1.json.item.id).revoked_at, JSON.stringify(listed.json));
+
+    const t2 = await user.post('/api/v1/me/tokens', { name: '同步二' });
+    assertOk(t2, 201);
+    assertOk(await admin.post(`/api/v1/users/${made.json.user.id}/password`, { password: 'Kc-token-Passw0rd-2028' }));
+    assertError(await bearer(t2.json.token, '/api/v1/orgs'), 401, 'unauthenticated');
+    assertError(await user.get('/api/v1/me/tokens'), 401, 'unauthenticated');
+    const audit = await admin.get(`/api/v1/audit?entity=user&entity_id=${made.json.user.id}&page_size=20`);
+    assertOk(audit);
+    assert.ok(audit.json.items.some((e) => e.action === 'password' && e.diff.api_tokens_revoked),
+        'the revocation is in the audit entry');
 });

@@ -463,12 +463,56 @@ static void test_template(void **state)
     free(t);
 }
 
+/* The import switches the connection's triggers off and bumps the plans module's source
+ * versions once per batch instead; any other trigger on the tables it writes would be
+ * skipped silently, so this test lists them. */
+static void test_source_versions(void **state)
+{
+    (void)state;
+    int64_t others = q("SELECT count(*) FROM sqlite_master WHERE type='trigger' AND tbl_name IN "
+                       "('orgs','enterprises','enterprise_years','org_name_history','audit_log') "
+                       "AND name NOT LIKE 'plan_src_orgs_%' AND name NOT LIKE 'plan_src_ey_%'");
+    if (others != 0)
+        fail_msg("a new trigger on a table the enterprise import writes: decide in "
+                 "ent_import.c (flush) how the import keeps what it does");
+    assert_int_equal(q("SELECT count(*) FROM sqlite_master WHERE type='trigger' AND "
+                       "name LIKE 'plan_src_%' AND tbl_name IN ('orgs','enterprise_years')"),
+                     6);
+    const char *v_org = "SELECT version FROM plan_sources WHERE name='orgs'";
+    const char *v_ey = "SELECT version FROM plan_sources WHERE name='enterprise_years'";
+    int64_t org0 = q(v_org), ey0 = q(v_ey);
+    char text[1024];
+    snprintf(text, sizeof(text),
+             "统一社会信用代码,企业名称,所在地区代码,年度,职工总数\n"
+             "%s,辛公司,330402,2023,5\n%s,辛公司,330402,2024,6\n",
+             uscc("330402", 41), uscc("330402", 41));
+    struct ent_import_opts o = opts(NULL);
+    struct ent_import_stats st = run(put("v1.csv", text), &o, 0);
+    assert_int_equal(st.inserted, 2);
+    /* one batch: one bump of each, not one per row */
+    assert_int_equal(q(v_org), org0 + 1);
+    assert_int_equal(q(v_ey), ey0 + 1);
+    st = run(put("v2.csv", text), &o, 0);
+    assert_int_equal(st.unchanged, 2);
+    assert_int_equal(q(v_org), org0 + 1);
+    assert_int_equal(q(v_ey), ey0 + 1);
+    /* the triggers are on again for every other writer */
+    char sql[256];
+    snprintf(sql, sizeof(sql),
+             "UPDATE enterprise_years SET employees = 7 WHERE year = 2024 AND org_id = "
+             "(SELECT id FROM orgs WHERE uscc = '%s')",
+             uscc("330402", 41));
+    assert_int_equal(db_exec(db, sql), 0);
+    assert_int_equal(q(v_ey), ey0 + 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse_decimal),       cmocka_unit_test(test_import_and_failures),
         cmocka_unit_test(test_update_lock_english), cmocka_unit_test(test_scope),
         cmocka_unit_test(test_file_rules),          cmocka_unit_test(test_template),
+        cmocka_unit_test(test_source_versions),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -215,9 +215,14 @@ test('the responsible county answers its ticket; the city closes it', async () =
     await sel('ticket-detail').waitFor()
     await sel('ticket-measure').fill('已制定专项整改方案，本季度完成')
     await sel('ticket-evidence').fill('莲都区科技局整改方案（2026）')
+    // An evidence file: uploaded when chosen, listed, and sent with the answer.
+    const pdf = Buffer.from('%PDF-1.4\n% kechuang e2e evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+    await sel('ticket-file').setInputFiles({ name: '整改方案.pdf', mimeType: 'application/pdf', buffer: pdf })
+    await page.locator('[data-test="ticket-pending-files"] li', { hasText: '整改方案.pdf' }).waitFor()
     await sel('ticket-answer').click()
     await page.waitForFunction(() => document.querySelector('[data-test="ticket-detail-status"]')?.textContent.includes('已答复'))
     answered = Number(/#(\d+)/.exec(await sel('ticket-title').textContent())[1])
+    assert.match(await sel('ticket-event-files').first().textContent(), /整改方案\.pdf/)
     assert.equal(await sel('ticket-no-actions').count(), 1, 'nothing more for the county to do')
     assert.deepEqual(county.problems, [])
   } finally {
@@ -233,6 +238,13 @@ test('the responsible county answers its ticket; the city closes it', async () =
     await page.waitForFunction(() => document.querySelector('[data-test="ticket-detail-status"]')?.textContent.includes('已办结'))
     const actions = await page.locator('[data-test="ticket-event"] b').allTextContents()
     assert.deepEqual(actions.slice(0, 2), ['办结', '答复'])
+    // The city downloads the county's evidence file from the history.
+    const href = await page.locator('[data-test="ticket-event-files"] a').first().getAttribute('href')
+    const dl = await page.evaluate(async (u) => {
+      const r = await fetch(u, { credentials: 'same-origin' })
+      return { status: r.status, head: (await r.text()).slice(0, 8) }
+    }, href)
+    assert.deepEqual(dl, { status: 200, head: '%PDF-1.4' })
     await page.screenshot({ path: path.join(OUT, 'assess-ticket-closed.png'), fullPage: true })
     assert.ok(ticketId > 0)
     assert.deepEqual(city.problems, [])
