@@ -78,6 +78,7 @@ static const struct schema_def schemas[] = {
      "\"city\",\"county\",null]},\"issuer\":{\"type\":[\"string\",\"null\"]},\"note\":{"
      "\"type\":[\"string\",\"null\"]}},\"additionalProperties\":false}"},
 /* Each product module's request-body schemas. */
+#include "api/schemas_assess.inc"
 #include "api/schemas_deals.inc"
 #include "api/schemas_plans.inc"
 #include "api/schemas_points.inc"

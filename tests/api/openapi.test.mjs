@@ -67,6 +67,14 @@ describe('the OpenAPI document', () => {
         assert.deepEqual(missing, [], 'routes missing from /openapi.json');
     });
 
+    test('every schema reference resolves (each request body named by a route is defined)', () => {
+        const refs = new Set(JSON.stringify(doc).match(/#\/components\/schemas\/[A-Za-z0-9_]+/g) || []);
+        assert.ok(refs.has('#/components/schemas/TicketAnswer'), 'the ticket answer body is referenced');
+        const missing = [...refs].filter((x) => !doc.components?.schemas?.[x.split('/').pop()]);
+        assert.deepEqual(missing, [], 'dangling $ref in /openapi.json');
+        assert.deepEqual(doc.components.schemas.TicketAnswer.required, ['measure']);
+    });
+
     test('every operation has responses; path parameters are declared', () => {
         const problems = [];
         for (const [p, item] of Object.entries(doc.paths)) {

@@ -193,6 +193,50 @@ test('a county reports a value with evidence; the city sees the cockpit, drills 
   }
 })
 
+test('the city and county home pages show the five cockpit parts, and their numbers open the records', async () => {
+  const city = await loginPage('city_lishui')
+  try {
+    const { page, sel } = city
+    // The five parts: status matrix, trend, ladder funnel, transactions by month, open tickets.
+    for (const part of ['cockpit-matrix', 'home-widget-ladder-funnel', 'widget-cert-1', 'cockpit-transactions', 'home-widget-open-tickets', 'open-tickets-open']) await sel(part).waitFor()
+    await sel('cockpit-open-target').waitFor()
+    await sel('trend-chart').first().waitFor()
+    // A computed cell: its current value opens the records behind it.
+    await page.locator('[data-test="cockpit-matrix"] .cell[data-indicator="chain_tech_ent_count"]').first().click()
+    await page.waitForFunction(() => /科技企业数/.test(document.querySelector('[data-test="cockpit-open-target"]')?.textContent || ''))
+    await sel('cockpit-current').click()
+    await sel('records-table').waitFor()
+    const summary = await sel('records-summary').textContent()
+    const n = Number(/共 (\d+) 条/.exec(summary)[1])
+    const shown = Number((await sel('cockpit-current').textContent()).replace(/[^0-9.]/g, ''))
+    assert.equal(n, shown, 'the records counted are the value shown')
+    await page.keyboard.press('Escape')
+    // A status count opens the plan's targets of that status.
+    const count = Number((await sel('cockpit-count-off_track').textContent()).replace(/[^0-9]/g, ''))
+    await sel('cockpit-count-off_track').click()
+    await sel('plan-page').waitFor()
+    await page.locator('[data-test="targets-table"] .el-table__body tr').first().waitFor()
+    const tags = await page.locator('[data-test="targets-table"] .el-table__body tr [data-test^="status-"]').evaluateAll((els) => els.map((e) => e.dataset.test))
+    assert.ok(tags.length > 0 && tags.length <= count)
+    assert.ok(tags.every((x) => x === 'status-off_track'), tags.join())
+    assert.deepEqual(city.problems, [])
+  } finally {
+    await city.context.close()
+  }
+  // The county's home page: the same parts, its own row only.
+  const county = await loginPage('county_liandu')
+  try {
+    const { page, sel } = county
+    for (const part of ['cockpit-matrix', 'home-widget-ladder-funnel', 'home-widget-open-tickets']) await sel(part).waitFor()
+    const rows = await page.locator('[data-test="cockpit-matrix"] tbody tr th').allTextContents()
+    assert.deepEqual(rows.map((x) => x.trim()), ['莲都区'])
+    await page.screenshot({ path: path.join(OUT, 'plans-county-cockpit.png'), fullPage: true })
+    assert.deepEqual(county.problems, [])
+  } finally {
+    await county.context.close()
+  }
+})
+
 test('the public progress page of a public plan needs no login', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
   context.setDefaultTimeout(STEP_MS)
