@@ -378,7 +378,7 @@ static void baseline(struct db *db, const struct pf_spec *specs, int n, struct c
                 snprintf(sql, sizeof(sql),
                          "SELECT o.region_code, %s, 0, count(DISTINCT c.org_id), 0 FROM "
                          "certifications c JOIN orgs o ON o.id = c.org_id%s WHERE c.kind IN (%s) "
-                         "AND c.issued_on <= '%s' AND (c.valid_to IS NULL OR c.valid_to >= '%s') "
+                         "AND c.status = 'verified' AND c.issued_on <= '%s' AND (c.valid_to IS NULL OR c.valid_to >= '%s') "
                          "GROUP BY 1, 2",
                          chc, chj, kinds, d, d);
                 run_group(db, sql, i, y, &c);
@@ -391,13 +391,14 @@ static void baseline(struct db *db, const struct pf_spec *specs, int n, struct c
                          "SELECT region_code, ch, CAST(substr(first, 1, 4) AS INTEGER), count(*), 0 "
                          "FROM (SELECT o.region_code, %s AS ch, min(c.issued_on) AS first FROM "
                          "certifications c JOIN orgs o ON o.id = c.org_id%s WHERE c.kind IN (%s) "
-                         "GROUP BY c.org_id, 2) WHERE first >= '%s' AND first <= '%s' GROUP BY 1, 2, 3",
+                         "AND c.status = 'verified' GROUP BY c.org_id, 2) WHERE first >= '%s' AND first <= '%s' GROUP BY 1, 2, 3",
                          chc, chj, kinds, from, to);
             else
                 snprintf(sql, sizeof(sql),
                          "SELECT o.region_code, %s, CAST(substr(c.issued_on, 1, 4) AS INTEGER), "
                          "count(*), 0 FROM certifications c JOIN orgs o ON o.id = c.org_id%s "
-                         "WHERE c.kind IN (%s) AND c.issued_on >= '%s' AND c.issued_on <= '%s' "
+                         "WHERE c.kind IN (%s) AND c.status = 'verified' AND c.issued_on >= '%s' "
+                         "AND c.issued_on <= '%s' "
                          "GROUP BY 1, 2, 3",
                          chc, chj, kinds, from, to);
             run_group(db, sql, i, 0, &c);

@@ -33,5 +33,7 @@ int api_cert_get(struct http_req *r);
 int api_cert_create(struct http_req *r);
 int api_cert_patch(struct http_req *r);
 int api_cert_delete(struct http_req *r);
+int api_cert_verify(struct http_req *r);
+int api_cert_reject(struct http_req *r);
 
 #endif

@@ -4,9 +4,12 @@
  *
  * A certificate counts from issued_on through valid_to inclusive and stops the day
  * after; valid_to is computed from the kind's validity (issued_on + N years − 1 day)
- * when not given. Enterprises record their own certificates (source "self") and may
- * change only those; officers record any in scope (source "officer") and some kinds
- * (科技小巨人, 科技领军) only officers record.
+ * when not given. Enterprises record their own certificates (source "self"); such a
+ * certificate is `pending` and counts nowhere until an officer verifies it (or rejects it
+ * with a reason, after which the enterprise may correct it and it is pending again). An
+ * enterprise changes only its own certificates that are not verified. Officers record
+ * any in scope (source "officer", verified at once) and some kinds (科技小巨人, 科技领军)
+ * only officers record.
  */
 #include "api/api.h"
 #include "api/handlers_ladder.h"
@@ -46,6 +49,12 @@ static bool read_filter(struct http_req *r, struct db *db, struct cert_filter *f
     f->kind = api_qparam(r, "kind");
     f->q = api_qparam(r, "q");
     f->valid_on = api_qparam(r, "valid_on");
+    f->status = api_qparam(r, "status");
+    if (f->status && strcmp(f->status, "pending") != 0 && strcmp(f->status, "verified") != 0 &&
+        strcmp(f->status, "rejected") != 0) {
+        http_reply_error(r, 422, "invalid_value", "status");
+        return false;
+    }
     if (f->valid_on && !ladder_date_ok(f->valid_on)) {
         http_reply_error(r, 422, "invalid_date", "valid_on");
         return false;
@@ -213,6 +222,7 @@ static bool validate(struct http_req *r, struct db *db, json_t *c)
         return false;
     }
     json_object_set_new(c, "source", json_string(ladder_is_org_user(r) ? "self" : "officer"));
+    json_object_set_new(c, "status", json_string(ladder_is_org_user(r) ? "pending" : "verified"));
     return true;
 }
 
@@ -290,9 +300,13 @@ static bool load_for_change(struct http_req *r, struct db *db, int64_t id, json_
         api_fail(r, rc, NULL, NULL);
         return false;
     }
-    const char *src = api_str(*before, "source");
+    const char *src = api_str(*before, "source"), *status = api_str(*before, "status");
     if (ladder_is_org_user(r) && (!src || strcmp(src, "self") != 0)) {
         http_reply_error(r, 409, "cert_locked", NULL);
+        return false;
+    }
+    if (ladder_is_org_user(r) && status && strcmp(status, "verified") == 0) {
+        http_reply_error(r, 409, "cert_verified", NULL);
         return false;
     }
     return true;
@@ -391,4 +405,69 @@ int api_cert_delete(struct http_req *r)
     buf_puts(&out, "{\"ok\":true}");
     http_reply_json(r, 200, &out);
     return 0;
+}
+
+/* The officer's decision on a pending certificate: verify (body optional) or reject
+ * (body {"reason"} required). 409 cert_not_pending when it was decided already. */
+static int review(struct http_req *r, const char *status)
+{
+    static const struct field_spec verify_spec[] = {{"note", FT_STR_NULL, false, 500},
+                                                    {NULL, 0, 0, 0}};
+    static const struct field_spec reject_spec[] = {{"reason", FT_STR, true, 500},
+                                                    {NULL, 0, 0, 0}};
+    bool reject = strcmp(status, "rejected") == 0;
+    struct db *db = api_db(r);
+    int64_t id;
+    if (!db || !api_id_param(r, 0, &id))
+        return 0;
+    json_t *b = api_body(r, reject ? reject_spec : verify_spec, reject);
+    if (!b)
+        return 0;
+    const char *note = api_str(b, reject ? "reason" : "note");
+    json_t *before = NULL, *after = NULL;
+    if (reject && (!note || !*note)) {
+        http_reply_error(r, 422, "required", "reason");
+        goto out;
+    }
+    if (db_begin(db)) {
+        api_fail(r, KC_ERR_DB, NULL, NULL);
+        goto out;
+    }
+    int rc = cert_get(db, &r->user.scope, id, NULL, &before);
+    if (!rc)
+        rc = cert_review(db, id, status, note, r->user.id);
+    if (!rc)
+        rc = cert_get(db, &r->user.scope, id, NULL, &after);
+    if (!rc) {
+        struct audit_ctx ctx = api_audit_ctx(r);
+        rc = audit_write(db, &ctx, reject ? "reject" : "verify", "certification", id, before,
+                         after);
+    }
+    if (!rc)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    if (rc == KC_ERR_CONFLICT)
+        http_reply_error(r, 409, "cert_not_pending", NULL);
+    else if (rc)
+        api_fail(r, rc, NULL, NULL);
+    else
+        ladder_reply_json(r, 200, after);
+out:
+    json_decref(before);
+    json_decref(after);
+    json_decref(b);
+    return 0;
+}
+
+/* POST /api/v1/certifications/{id}/verify */
+int api_cert_verify(struct http_req *r)
+{
+    return review(r, "verified");
+}
+
+/* POST /api/v1/certifications/{id}/reject */
+int api_cert_reject(struct http_req *r)
+{
+    return review(r, "rejected");
 }

@@ -66,6 +66,12 @@ static bool read_filter(struct http_req *r, struct ent_filter *f, char today[11]
     }
     if (!f->cert_on)
         f->cert_on = today;
+    f->year_status = api_qparam(r, "year_status");
+    if (f->year_status && strcmp(f->year_status, "draft") != 0 &&
+        strcmp(f->year_status, "submitted") != 0 && strcmp(f->year_status, "verified") != 0) {
+        http_reply_error(r, 422, "invalid_value", "year_status");
+        return false;
+    }
     return api_region_param(r, &f->region);
 }
 

@@ -138,7 +138,8 @@ static struct db_stmt *cert_rows(struct db *db, const struct funnel_q *q, int64_
                     "JOIN cert_kinds k ON k.code = c.kind JOIN orgs o ON o.id = c.org_id "
                     "WHERE k.stage IS NOT NULL AND (? = 0 OR k.stage = ?) AND "
                     "o.kind = 'enterprise' AND o.region_code >= ? AND o.region_code < ? AND "
-                    "(? = 0 OR o.id = ?) AND c.issued_on <= ? AND (c.valid_to IS NULL OR "
+                    "(? = 0 OR o.id = ?) AND c.status = 'verified' AND c.issued_on <= ? AND "
+                    "(c.valid_to IS NULL OR "
                     "c.valid_to >= ?) ORDER BY o.id, k.stage, c.valid_to IS NULL DESC, "
                     "c.valid_to DESC",
                     "iissiiss", (int64_t)stage, (int64_t)stage, q->lo, q->hi, org_id, org_id,

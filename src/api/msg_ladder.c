@@ -18,6 +18,10 @@ const struct msg msg_ladder_errors[] = {
      "This year's data is not verified yet: edit it directly instead of adding a revision"},
     {"cert_locked", "该证书由科技部门登记，企业不能修改或删除",
      "This certificate was recorded by the bureau; an enterprise cannot change or delete it"},
+    {"cert_verified", "该证书已核验，企业不能再修改或删除，如有错误请联系科技部门",
+     "This certificate is verified; an enterprise can no longer change or delete it (ask the "
+     "bureau to correct it)"},
+    {"cert_not_pending", "该证书不在待核验状态", "This certificate is not waiting for verification"},
     {"invalid_gr_number",
      "高新技术企业证书编号须为 GR + 4 位年份 + 2 位省份代码 + 6 位数字，例如 GR202333001234",
      "A high-tech enterprise certificate number is GR + a 4-digit year + a 2-digit province "

@@ -172,8 +172,8 @@ int ent_record_load_into(struct db *db, int64_t org_id, int year, struct ent_rec
     int64_t held = 0;
     rc = db_scalar(db_query(db,
                             "SELECT count(*) FROM certifications WHERE org_id = ? AND "
-                            "kind = 'hnte' AND issued_on <= ? AND (valid_to IS NULL OR "
-                            "valid_to >= ?)",
+                            "kind = 'hnte' AND status = 'verified' AND issued_on <= ? AND "
+                            "(valid_to IS NULL OR valid_to >= ?)",
                             "iss", org_id, day, day),
                    &held);
     if (rc)
@@ -234,7 +234,8 @@ static const char ent_get_sql[] =
         "(SELECT json_group_array(json_object('id', c.id, 'kind', c.kind, 'name', k.name, "
         "'name_en', k.name_en, 'number', c.number, 'issued_on', c.issued_on, 'valid_to', "
         "c.valid_to)) FROM certifications c JOIN cert_kinds k ON k.code = c.kind "
-        "WHERE c.org_id = o.id AND c.issued_on <= ? AND (c.valid_to IS NULL OR "
+        "WHERE c.org_id = o.id AND c.status = 'verified' AND c.issued_on <= ? AND "
+        "(c.valid_to IS NULL OR "
         "c.valid_to >= ?)) AS certifications_json, "
         "o.created_at, coalesce(e.updated_at, o.updated_at) AS updated_at "
         "FROM orgs o LEFT JOIN enterprises e ON e.org_id = o.id "
@@ -319,10 +320,15 @@ static void ent_where(struct buf *sql, struct db_args *a, const struct scope *sc
         buf_puts(sql, "AND EXISTS (SELECT 1 FROM json_each(o.chains) WHERE value = ?) ");
         db_args_text(a, f->chain);
     }
+    if (f->year_status) {
+        buf_puts(sql, "AND EXISTS (SELECT 1 FROM enterprise_years ys WHERE ys.org_id = o.id "
+                      "AND ys.is_current = 1 AND ys.status = ?) ");
+        db_args_text(a, f->year_status);
+    }
     if (f->cert) {
         buf_puts(sql, "AND EXISTS (SELECT 1 FROM certifications c WHERE c.org_id = o.id AND "
-                      "c.kind = ? AND c.issued_on <= ? AND (c.valid_to IS NULL OR "
-                      "c.valid_to >= ?)) ");
+                      "c.kind = ? AND c.status = 'verified' AND c.issued_on <= ? AND "
+                      "(c.valid_to IS NULL OR c.valid_to >= ?)) ");
         db_args_text(a, f->cert);
         db_args_text(a, f->cert_on);
         db_args_text(a, f->cert_on);
@@ -348,7 +354,7 @@ struct db_stmt *ent_list(struct db *db, const struct scope *sc, const struct ent
                    "y.rd_expense_fen, y.status, "
                    "(SELECT json_group_array(kind) FROM (SELECT DISTINCT c.kind, k.sort FROM "
                    "certifications c JOIN cert_kinds k ON k.code = c.kind WHERE c.org_id = o.id "
-                   "AND c.issued_on <= ? AND (c.valid_to IS NULL OR c.valid_to >= ?) "
+                   "AND c.status = 'verified' AND c.issued_on <= ? AND (c.valid_to IS NULL OR c.valid_to >= ?) "
                    "ORDER BY k.sort)) AS certs_json "
                    "FROM orgs o LEFT JOIN enterprises e ON e.org_id = o.id "
                    "LEFT JOIN regions r ON r.code = o.region_code "
@@ -643,9 +649,10 @@ const char *const cert_sorts[] = {"id",       "kind",        "number", "issued_o
 #define CERT_SELECT                                                                                \
     "SELECT c.id, c.org_id, o.uscc, o.name AS org_name, o.region_code, r.name AS "                 \
     "region_name, c.kind, k.name AS kind_name, k.name_en AS kind_name_en, c.number, "              \
-    "c.issued_on, c.valid_to, c.level, c.issuer, c.note, c.source, "                               \
-    "CASE WHEN c.issued_on <= ? AND (c.valid_to IS NULL OR c.valid_to >= ?) THEN 'true' "          \
-    "ELSE 'false' END AS valid_json, c.created_at, c.updated_at "                                  \
+    "c.issued_on, c.valid_to, c.level, c.issuer, c.note, c.source, c.status, c.reviewed_at, "      \
+    "c.review_note, CASE WHEN c.status = 'verified' AND c.issued_on <= ? AND "                     \
+    "(c.valid_to IS NULL OR c.valid_to >= ?) THEN 'true' ELSE 'false' END AS valid_json, "         \
+    "c.created_at, c.updated_at "                                                                  \
     "FROM certifications c JOIN orgs o ON o.id = c.org_id "                                        \
     "JOIN cert_kinds k ON k.code = c.kind LEFT JOIN regions r ON r.code = o.region_code "
 
@@ -672,12 +679,17 @@ static void cert_where(struct buf *sql, struct db_args *a, const struct scope *s
         buf_puts(sql, "AND c.kind = ? ");
         db_args_text(a, f->kind);
     }
+    if (f->status) {
+        buf_puts(sql, "AND c.status = ? ");
+        db_args_text(a, f->status);
+    }
     if (f->org_id) {
         buf_puts(sql, "AND c.org_id = ? ");
         db_args_int(a, f->org_id);
     }
     if (f->valid_on) {
-        buf_puts(sql, "AND c.issued_on <= ? AND (c.valid_to IS NULL OR c.valid_to >= ?) ");
+        buf_puts(sql, "AND c.status = 'verified' AND c.issued_on <= ? AND "
+                      "(c.valid_to IS NULL OR c.valid_to >= ?) ");
         db_args_text(a, f->valid_on);
         db_args_text(a, f->valid_on);
     }
@@ -778,14 +790,18 @@ static const char *s_(json_t *o, const char *k)
 int cert_insert(struct db *db, int64_t org_id, json_t *c, int64_t user_id, int64_t *id)
 {
     int64_t now = time_now();
+    const char *status = s_(c, "status") ? s_(c, "status") : "verified";
     int rc =
         db_run(db_query(db,
                         "INSERT INTO certifications(org_id, kind, number, issued_on, "
-                        "valid_to, level, issuer, note, source, created_at, updated_at, "
-                        "updated_by) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, nullif(?, 0))",
-                        "issssssssiii", org_id, s_(c, "kind"), s_(c, "number"), s_(c, "issued_on"),
-                        s_(c, "valid_to"), s_(c, "level"), s_(c, "issuer"), s_(c, "note"),
-                        s_(c, "source") ? s_(c, "source") : "officer", now, now, user_id));
+                        "valid_to, level, issuer, note, source, status, reviewed_at, "
+                        "reviewed_by, created_at, updated_at, updated_by) VALUES(?, ?, ?, ?, ?, "
+                        "?, ?, ?, ?, ?, CASE WHEN ? = 'verified' THEN ? END, CASE WHEN ? = "
+                        "'verified' THEN nullif(?, 0) END, ?, ?, nullif(?, 0))",
+                        "issssssssssisiiii", org_id, s_(c, "kind"), s_(c, "number"),
+                        s_(c, "issued_on"), s_(c, "valid_to"), s_(c, "level"), s_(c, "issuer"),
+                        s_(c, "note"), s_(c, "source") ? s_(c, "source") : "officer", status,
+                        status, now, status, user_id, now, now, user_id));
     if (!rc)
         *id = db_last_id(db);
     return rc;
@@ -794,13 +810,36 @@ int cert_insert(struct db *db, int64_t org_id, json_t *c, int64_t user_id, int64
 /* See store/enterprise.h. */
 int cert_update(struct db *db, int64_t id, json_t *c, int64_t user_id)
 {
+    int64_t now = time_now();
+    const char *status = s_(c, "status") ? s_(c, "status") : "verified";
+    /* An officer's edit verifies; an enterprise's edit asks for a new review. */
     return db_run(db_query(db,
                            "UPDATE certifications SET kind = ?, number = ?, issued_on = ?, "
                            "valid_to = ?, level = ?, issuer = ?, note = ?, source = ?, "
-                           "updated_at = ?, updated_by = nullif(?, 0) WHERE id = ?",
-                           "ssssssssiii", s_(c, "kind"), s_(c, "number"), s_(c, "issued_on"),
-                           s_(c, "valid_to"), s_(c, "level"), s_(c, "issuer"), s_(c, "note"),
-                           s_(c, "source") ? s_(c, "source") : "officer", time_now(), user_id, id));
+                           "status = ?, reviewed_at = CASE WHEN ? = 'verified' THEN ? END, "
+                           "reviewed_by = CASE WHEN ? = 'verified' THEN nullif(?, 0) END, "
+                           "review_note = NULL, updated_at = ?, updated_by = nullif(?, 0) "
+                           "WHERE id = ?",
+                           "ssssssssssisiiii", s_(c, "kind"), s_(c, "number"),
+                           s_(c, "issued_on"), s_(c, "valid_to"), s_(c, "level"),
+                           s_(c, "issuer"), s_(c, "note"),
+                           s_(c, "source") ? s_(c, "source") : "officer", status, status, now,
+                           status, user_id, now, user_id, id));
+}
+
+/* See store/enterprise.h. */
+int cert_review(struct db *db, int64_t id, const char *status, const char *note,
+                int64_t user_id)
+{
+    int rc = db_run(db_query(db,
+                             "UPDATE certifications SET status = ?, reviewed_at = ?, "
+                             "reviewed_by = nullif(?, 0), review_note = ?, updated_at = ?, "
+                             "updated_by = nullif(?, 0) WHERE id = ? AND status = 'pending'",
+                             "siisiii", status, time_now(), user_id, note, time_now(), user_id,
+                             id));
+    if (!rc && db_changes(db) == 0)
+        rc = KC_ERR_CONFLICT;
+    return rc;
 }
 
 /* See store/enterprise.h. */

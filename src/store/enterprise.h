@@ -72,6 +72,8 @@ struct ent_filter {
     const char *chain;    /* chain code contained in chains */
     const char *cert;     /* holds a certificate of this kind valid on cert_on */
     const char *cert_on;  /* YYYY-MM-DD for cert (the caller passes today) */
+    const char *year_status; /* has a current yearly record in this status (submitted:
+                              * the officers' verification queue) */
 };
 
 /* Finds the enterprise (orgs.kind = 'enterprise') with this USCC inside scope sc.
@@ -150,13 +152,15 @@ struct cert_filter {
     int64_t org_id;       /* holder */
     const char *valid_on; /* YYYY-MM-DD: counts on that day */
     const char *q;        /* substring of number or holder name / USCC */
+    const char *status;   /* pending / verified / rejected */
 };
 
 /* The sort columns cert_list accepts, ended by NULL. */
 extern const char *const cert_sorts[];
 /* Prepares the certificate list in scope: id, org_id, uscc, org_name, region_code,
  * region_name, kind, kind_name, kind_name_en, number, issued_on, valid_to, level, issuer,
- * note, valid (1 when it counts on today), created_at, updated_at. */
+ * note, source, status, reviewed_at, review_note, valid (true when it counts today: verified
+ * and in its period), created_at, updated_at. */
 struct db_stmt *cert_list(struct db *db, const struct scope *sc, const struct cert_filter *f,
                           const char *today, const char *sort_col, bool desc, int64_t limit,
                           int64_t offset);
@@ -179,5 +183,9 @@ int cert_insert(struct db *db, int64_t org_id, json_t *c, int64_t user_id,
 int cert_update(struct db *db, int64_t id, json_t *c, int64_t user_id) KC_MUST_CHECK;
 /* Deletes certificate id. */
 int cert_delete(struct db *db, int64_t id) KC_MUST_CHECK;
+/* An officer's decision on a pending certificate: status "verified" or "rejected" (with
+ * note, the reason). KC_ERR_CONFLICT when it is not pending any more. */
+int cert_review(struct db *db, int64_t id, const char *status, const char *note,
+                int64_t user_id) KC_MUST_CHECK;
 
 #endif

@@ -413,7 +413,8 @@ static int scan_certs(struct pv *p)
             first[i] = xcalloc(m, sizeof(int));
     }
     struct db_stmt *st =
-        db_prep(p->db, "SELECT org_id, kind, issued_on, valid_to FROM certifications");
+        db_prep(p->db, "SELECT org_id, kind, issued_on, valid_to FROM certifications "
+                          "WHERE status = 'verified'");
     int rc = st ? 0 : KC_ERR_DB;
     char last_kind[32] = "";
     int last_bit = -1;
@@ -1096,7 +1097,8 @@ static void drill_sql(const struct plan_indicator *ind, const struct scope *rs, 
                       "group_concat(DISTINCT c.kind) AS cert_kinds, min(c.number) AS cert_number, "
                       "min(c.issued_on) AS issued_on, CASE WHEN max(c.valid_to IS NULL) THEN NULL "
                       "ELSE max(c.valid_to) END AS valid_to, 1 AS __num, 0 AS __den "
-                      "FROM certifications c JOIN orgs o ON o.id = c.org_id WHERE c.issued_on <= ? "
+                      "FROM certifications c JOIN orgs o ON o.id = c.org_id WHERE c.status = 'verified' "
+                      "AND c.issued_on <= ? "
                       "AND (c.valid_to IS NULL OR c.valid_to >= ?)");
         db_args_text(a, day);
         db_args_text(a, day);
@@ -1113,7 +1115,8 @@ static void drill_sql(const struct plan_indicator *ind, const struct scope *rs, 
             buf_puts(sql, "SELECT o.id AS org_id, o.name AS org_name, o.uscc, o.region_code, "
                           "min(c.kind) AS cert_kind, min(c.number) AS cert_number, "
                           "min(c.issued_on) AS issued_on, 1 AS __num, 0 AS __den "
-                          "FROM certifications c JOIN orgs o ON o.id = c.org_id WHERE 1=1");
+                          "FROM certifications c JOIN orgs o ON o.id = c.org_id "
+                          "WHERE c.status = 'verified'");
             cert_in(sql, a, "c.kind", s->cert_mask);
             buf_puts(sql, " AND o.region_code >= ? AND o.region_code < ?");
             db_args_text(a, rs->lo);
@@ -1128,7 +1131,8 @@ static void drill_sql(const struct plan_indicator *ind, const struct scope *rs, 
                           "o.uscc, o.region_code, c.kind AS cert_kind, c.number AS cert_number, "
                           "c.issued_on, c.valid_to, 1 AS __num, 0 AS __den "
                           "FROM certifications c JOIN orgs o ON o.id = c.org_id "
-                          "WHERE c.issued_on >= ? AND c.issued_on <= ?");
+                          "WHERE c.status = 'verified' AND c.issued_on >= ? AND "
+                          "c.issued_on <= ?");
             db_args_text(a, from);
             db_args_text(a, day);
             cert_in(sql, a, "c.kind", s->cert_mask);

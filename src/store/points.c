@@ -192,7 +192,7 @@ int ladder_scan_load(struct db *db, const char *lo, const char *hi, int64_t org_
     /* 3. 高新技术企业 certificate periods (for has_valid_hnte on any date). */
     st = db_query(db,
                   "SELECT c.org_id, c.issued_on, c.valid_to FROM certifications c "
-                  "JOIN orgs o ON o.id = c.org_id WHERE c.kind = 'hnte' AND "
+                  "JOIN orgs o ON o.id = c.org_id WHERE c.kind = 'hnte' AND c.status = 'verified' AND "
                   "o.kind = 'enterprise' AND o.region_code >= ? AND o.region_code < ? "
                   "AND (? = 0 OR o.id = ?) ORDER BY c.org_id",
                   "ssii", lo, hi, org_id, org_id);

@@ -50,7 +50,7 @@ async function sqlCounts(prefix, date) {
     const rows = await sql(`SELECT k.stage, count(DISTINCT c.org_id) FROM certifications c
         JOIN cert_kinds k ON k.code = c.kind JOIN orgs o ON o.id = c.org_id
         WHERE k.stage IS NOT NULL AND o.kind = 'enterprise' AND o.region_code LIKE '${prefix}%'
-        AND c.issued_on <= '${date}' AND (c.valid_to IS NULL OR c.valid_to >= '${date}') GROUP BY k.stage`);
+        AND c.status = 'verified' AND c.issued_on <= '${date}' AND (c.valid_to IS NULL OR c.valid_to >= '${date}') GROUP BY k.stage`);
     return Object.fromEntries(rows.map(([s, n]) => [Number(s), Number(n)]));
 }
 

@@ -127,6 +127,44 @@ describe('certificates', () => {
         assert.deepEqual(au.items.map((e) => e.action).sort(), ['create', 'delete', 'update']);
     });
 
+    test('a self-reported certificate is pending and counts nowhere until an officer verifies it', async () => {
+        const held = async () => assertOk(await nanhu.get(`/api/v1/enterprises?q=${ownUscc}&cert=hnte&cert_on=2024-06-01`)).total;
+        const before = await held();
+        const r = assertOk(await entNanhu.post('/api/v1/certifications', { kind: 'hnte', number: 'GR202333009876', issued_on: '2023-12-01' }), 201);
+        assert.equal(r.status, 'pending');
+        assert.equal(r.valid, false, 'a pending certificate is not valid');
+        assert.equal(await held(), before, 'not counted while pending');
+        const queue = assertOk(await nanhu.get('/api/v1/certifications?status=pending&page_size=200'));
+        assert.ok(queue.items.some((c) => c.id === r.id), 'in the officer\'s queue');
+        assert.ok(queue.items.every((c) => c.status === 'pending'));
+        assertError(await nanhu.get('/api/v1/certifications?status=maybe'), 422, 'invalid_value', 'status');
+
+        // an enterprise cannot review; another county cannot see it
+        assertError(await entNanhu.post(`/api/v1/certifications/${r.id}/verify`, {}), 403, 'forbidden');
+        assertError(await xiuzhou.post(`/api/v1/certifications/${r.id}/verify`, {}), 404, 'not_found');
+        // rejection needs a reason, in the user's language
+        assertError(await nanhu.post(`/api/v1/certifications/${r.id}/reject`, {}), 422, 'required', 'reason');
+        const rej = assertOk(await nanhu.post(`/api/v1/certifications/${r.id}/reject`, { reason: '证书编号与公示名单不符' }));
+        assert.equal(rej.status, 'rejected');
+        assert.equal(rej.review_note, '证书编号与公示名单不符');
+        assertError(await nanhu.post(`/api/v1/certifications/${r.id}/verify`, {}), 409, 'cert_not_pending');
+        // the firm corrects it: pending again, then verified, then locked for the firm
+        const fixed = assertOk(await entNanhu.patch(`/api/v1/certifications/${r.id}`, { number: 'GR202333009877' }));
+        assert.equal(fixed.status, 'pending');
+        assert.equal(fixed.review_note, null);
+        const ok = assertOk(await nanhu.post(`/api/v1/certifications/${r.id}/verify`, {}));
+        assert.equal(ok.status, 'verified');
+        assert.ok(ok.reviewed_at);
+        assert.equal(ok.valid, true);
+        assert.equal(await held(), before + 1, 'counted once verified');
+        assertError(await entNanhu.patch(`/api/v1/certifications/${r.id}`, { note: 'x' }), 409, 'cert_verified');
+        assertError(await entNanhu.del(`/api/v1/certifications/${r.id}`), 409, 'cert_verified');
+        const en = await entNanhu.patch(`/api/v1/certifications/${r.id}`, { note: 'x' }, { headers: { 'Accept-Language': 'en' } });
+        assert.match(en.json.error.message, /verified/);
+        const au = assertOk(await admin.get(`/api/v1/audit?entity=certification&entity_id=${r.id}`));
+        assert.deepEqual(au.items.map((e) => e.action).sort(), ['create', 'reject', 'update', 'verify']);
+    });
+
     test('list filters, sort and export', async () => {
         const r = assertOk(await admin.get('/api/v1/certifications?region_code=330402&sort=-issued_on&page_size=10'));
         assert.ok(r.items.every((c) => c.region_code === '330402'));

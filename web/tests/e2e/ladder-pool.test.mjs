@@ -261,7 +261,9 @@ test('a county officer opens the pool, opens a firm, sees the breakdown and the 
     await o.sel('pool-name-link').nth(2).click()
     await o.page.waitForURL(new RegExp(`/ladder/enterprises/${firms['甲']}`))
     await o.sel('ent-tabs').waitFor()
-    await o.page.locator('.el-tabs__item', { hasText: '自评' }).click()
+    // the pool's link opens the firm on its 自评 tab
+    await o.page.locator('.el-tabs__item.is-active', { hasText: '自评' }).waitFor()
+    assert.match(o.page.url(), /tab=assess/)
     await pick(o.page, o.sel, 'assess-rule', 'tsme-2017')
     await pick(o.page, o.sel, 'assess-year', '2018')
     await o.sel('assess-run').click()

@@ -255,6 +255,26 @@ test('enterprise edits and submits a draft year; the county officer verifies it;
     await o.page.waitForTimeout(300)
     await unresolved(o.page, 'certificate list', o.problems)
     await o.page.screenshot({ path: path.join(OUT, 'ladder-certifications.png'), fullPage: true })
+
+    // The home page's verification queue: pending self-reported certificates, one verified.
+    await o.page.goto(`${baseUrl}/#/`)
+    const queue = o.sel('verify-queue-certs')
+    await queue.waitFor({ timeout: STEP_MS })
+    await o.page.waitForFunction(() => /\d/.test(document.querySelector('[data-test="verify-queue-certs"] .n')?.textContent || ''), null, { timeout: STEP_MS })
+    const pendingBefore = Number((await queue.locator('.n').textContent()).trim())
+    assert.ok(pendingBefore > 0, `the demo has pending certificates (${pendingBefore})`)
+    await queue.click()
+    await o.page.waitForURL(/certifications\?status=pending/, { timeout: STEP_MS })
+    const firstRow = o.sel('cert-table').locator('.el-table__body tr').first()
+    await firstRow.waitFor({ timeout: STEP_MS })
+    assert.equal((await firstRow.locator('[data-test="cert-status"]').first().textContent()).trim(), '待核验')
+    await o.sel('cert-verify').first().click()
+    await o.page.locator('.el-message--success').first().waitFor({ timeout: STEP_MS })
+    await o.page.waitForFunction((n) => {
+      const b = document.querySelector('[data-test="cert-pending"]')
+      return b ? !b.textContent.includes(String(n)) : n === 1
+    }, pendingBefore, { timeout: STEP_MS })
+    await o.page.screenshot({ path: path.join(OUT, 'ladder-cert-queue.png'), fullPage: true })
     assert.deepEqual(o.problems, [])
   } finally {
     await o.context.close()

@@ -2,6 +2,8 @@
 // detail (profile, yearly data with verification, certificates, self-assessment), the
 // certificate list, and 我的企业 for enterprise accounts. Other modules add pages to this
 // menu group from their own folders (ladder-rules/, ladder-import/).
+import { defineAsyncComponent } from 'vue'
+
 export const group = { key: 'ladder', title: 'ladder.menu.group', icon: 'TrendCharts', order: 20 }
 
 const OFFICERS = ['admin', 'city_officer', 'county_officer']
@@ -31,4 +33,9 @@ export const pages = [
     component: () => import('./CertificationList.vue'),
     meta: { title: 'ladder.menu.certifications', cap: 'ent.read', icon: 'Medal', group: 'ladder', activeMenu: '/ladder/certifications' },
   },
+]
+
+// Officers' verification queue (submitted yearly data, self-reported certificates).
+export const homeWidgets = [
+  { key: 'verify-queue', component: defineAsyncComponent(() => import('./components/VerifyQueue.vue')), cap: 'ent.verify', order: 15 },
 ]
