@@ -124,12 +124,16 @@ static int reply_plan(struct http_req *r, const struct plan_scope *ps, int64_t i
     struct db *db = api_db(r);
     if (!db || !ensure_values(r, db))
         return 0;
-    json_t *plan = NULL, *tasks = NULL;
+    json_t *plan = NULL, *tasks = NULL, *reqs = NULL;
     int rc = plan_get(db, ps, id, &plan);
     if (!rc)
         rc = plan_tasks_json(db, id, &tasks);
+    if (!rc)
+        rc = plan_requirements_json(db, id, &reqs);
     if (rc) {
         json_decref(plan);
+        json_decref(tasks);
+        json_decref(reqs);
         api_fail(r, rc, NULL, NULL);
         return 0;
     }
@@ -146,6 +150,7 @@ static int reply_plan(struct http_req *r, const struct plan_scope *ps, int64_t i
     }
     free(ids);
     json_object_set_new(plan, "tasks", tasks);
+    json_object_set_new(plan, "requirements", reqs);
     json_object_set_new(plan, "status_counts", status_counts(counts));
     reply_json(r, 200, plan);
     return 0;
@@ -1250,12 +1255,14 @@ int api_public_plan_get(struct http_req *r)
         return 0;
     struct plan_scope ps;
     plan_scope_all(&ps);
-    json_t *plan = NULL, *tasks = NULL;
+    json_t *plan = NULL, *tasks = NULL, *reqs = NULL;
     int rc = plan_get(db, &ps, id, &plan);
     if (!rc && !json_is_true(json_object_get(plan, "is_public")))
         rc = KC_ERR_NOT_FOUND; /* not public: as if it did not exist */
     if (!rc)
         rc = plan_tasks_json(db, id, &tasks);
+    if (!rc)
+        rc = plan_requirements_json(db, id, &reqs);
     struct target_filter tf = {.plan_id = id};
     int64_t *ids = NULL;
     size_t n = 0;
@@ -1278,11 +1285,13 @@ int api_public_plan_get(struct http_req *r)
     if (rc) {
         json_decref(plan);
         json_decref(tasks);
+        json_decref(reqs);
         json_decref(targets);
         api_fail(r, rc, NULL, NULL);
         return 0;
     }
     json_object_set_new(plan, "tasks", tasks);
+    json_object_set_new(plan, "requirements", reqs);
     json_object_set_new(plan, "targets", targets);
     json_object_set_new(plan, "status_counts", status_counts(counts));
     reply_json(r, 200, plan);

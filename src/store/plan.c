@@ -145,6 +145,26 @@ int plan_tasks_json(struct db *db, int64_t plan_id, json_t **out)
     return rc < 0 ? rc : 0;
 }
 
+int plan_requirements_json(struct db *db, int64_t plan_id, json_t **out)
+{
+    *out = json_array();
+    struct db_stmt *st =
+        db_query(db,
+                 "SELECT r.id, r.code, k.code AS task_code, k.title AS task_title, "
+                 "r.subject, r.level, r.attribute, r.comparator, r.value, r.unit, "
+                 "r.effect, r.text, r.note FROM plan_requirements r JOIN "
+                 "plan_tasks k ON k.id = r.task_id WHERE r.plan_id = ? ORDER BY "
+                 "k.sort, k.id, r.code",
+                 "i", plan_id);
+    if (!st)
+        return KC_ERR_DB;
+    int rc;
+    while ((rc = db_step(st)) == DB_ROW)
+        json_array_append_new(*out, db_row_json(st));
+    db_done(st);
+    return rc < 0 ? rc : 0;
+}
+
 int plan_units_json(struct db *db, const struct plan_scope *ps, json_t **out)
 {
     *out = json_array();

@@ -62,6 +62,9 @@ int plan_get(struct db *db, const struct plan_scope *ps, int64_t id, json_t **ou
 /* The tasks of a plan in document order, each with its responsible units, as a new
  * JSON array. */
 int plan_tasks_json(struct db *db, int64_t plan_id, json_t **out) KC_MUST_CHECK;
+/* The per-record rules of plan plan_id (plan_requirements: 综合体 floor areas by level …),
+ * each with its task's code and title, in task order, as a new array in *out. */
+int plan_requirements_json(struct db *db, int64_t plan_id, json_t **out) KC_MUST_CHECK;
 /* The responsible-unit dictionaries visible to ps (the user's region, its ancestors and
  * descendants) as a new JSON array. */
 int plan_units_json(struct db *db, const struct plan_scope *ps, json_t **out) KC_MUST_CHECK;

@@ -269,6 +269,19 @@ describe('computed indicators', () => {
         assert.equal((await valueOf(c.county_liandu, id, '331102', year)).value, afterV.value);
     });
 
+    test('yearly enterprise data: a year nobody has reported yet has no value, not 0', async () => {
+        // The demo's yearly data end with the year before this one (reports arrive after a year ends).
+        const id = await indicatorId('rd_activity_share');
+        const last = await valueOf(c.city_lishui, id, '331100', year - 1);
+        assert.ok(last && last.value !== null && last.value !== undefined, `a value for ${year - 1}`);
+        const now = await valueOf(c.city_lishui, id, '331100', year);
+        assert.ok(!now || now.value === null || now.value === undefined, `no value for ${year}: ${JSON.stringify(now)}`);
+        const r = assertOk(await c.city_lishui.get(`/api/v1/targets?region_code=331102&page_size=200`));
+        const t = r.items.find((x) => x.indicator && x.indicator.code === 'chain_rd_expense');
+        assert.ok(t, '莲都 has a chain R&D expense target');
+        assert.ok(t.current_value > 0, `the current value is the latest reported year's (${t.current_value})`);
+    });
+
     test('the formula registry documents every formula; reported indicators have no records', async () => {
         const f = assertOk(await c.admin.get('/api/v1/formulas'));
         const ids = f.items.map((x) => x.id);
@@ -340,6 +353,21 @@ describe('public view', () => {
         assertError(await c.city_jiaxing.patch(`/api/v1/plans/${jx.id}`, { is_public: 'yes' }), 422, 'wrong_type', 'is_public');
         const p = assertOk(await c.city_jiaxing.patch(`/api/v1/plans/${jx.id}`, { is_public: true }));
         assert.equal(p.is_public, true);
-        assert.equal((await request(srv.base, `/api/v1/public/plans/${jx.id}`)).status, 200);
+        const pub = await request(srv.base, `/api/v1/public/plans/${jx.id}`);
+        assert.equal(pub.status, 200);
+        assert.deepEqual(pub.json.requirements.map((x) => [x.code, x.attribute, x.comparator, x.value, x.unit]),
+            [['S2.R1', 'rd_expense_revenue_ratio', '>', 5, '%']]);
+    });
+
+    test('a plan lists the rules it sets for single records (综合体 floor areas by level)', async () => {
+        const tz = plans['TZ-2018-ZHT'];
+        const p = assertOk(await c.admin.get(`/api/v1/plans/${tz.id}`));
+        assert.deepEqual(p.requirements.map((x) => [x.task_code, x.subject, x.level, x.attribute, x.comparator, x.value, x.unit]), [
+            ['T1', '产业创新服务综合体', 'county', 'floor_area', '>=', 2000, '平方米'],
+            ['T1', '产业创新服务综合体', 'city', 'floor_area', '>=', 5000, '平方米'],
+            ['T1', '产业创新服务综合体', 'province', 'floor_area', '>=', 10000, '平方米'],
+        ]);
+        assert.ok(p.requirements.every((x) => x.text.includes('场所面积一般不低于2000平方米')));
+        assert.deepEqual(assertOk(await c.city_lishui.get(`/api/v1/plans/${plans['LS-2024-KJFN'].id}`)).requirements, []);
     });
 });

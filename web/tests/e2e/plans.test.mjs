@@ -253,3 +253,37 @@ test('the public progress page of a public plan needs no login', async () => {
     await context.close()
   }
 })
+
+test('the city officer marks a plan public from its page; visitors then see its progress and rules', async () => {
+  const city = await loginPage('city_jiaxing')
+  let planId = null
+  try {
+    const { page, sel } = city
+    await page.goto(baseUrl + '/#/plans')
+    await sel('plans-table').waitFor()
+    await page.locator('[data-test="plans-table"] .el-table__body tr', { hasText: 'JX-2023-315' }).locator('[data-test="plan-link"]').click()
+    await sel('plan-page').waitFor()
+    planId = Number(/plans\/(\d+)/.exec(page.url())[1])
+    const before = await page.request.get(`${baseUrl}/api/v1/public/plans/${planId}`)
+    assert.equal(before.status(), 404, 'not public yet')
+    // The rule the plan sets for single enterprises is listed on the plan page.
+    await sel('plan-requirements').waitFor()
+    assert.match(await sel('requirement-rule').first().textContent(), /研发费用占营业收入比重 > 5 %/)
+    await sel('plan-public').click()
+    await page.waitForFunction(() => document.querySelector('[data-test="plan-public"]')?.classList.contains('is-checked'))
+    assert.deepEqual(city.problems, [])
+  } finally {
+    await city.context.close()
+  }
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' })
+  context.setDefaultTimeout(STEP_MS)
+  const page = await context.newPage()
+  try {
+    await page.goto(`${baseUrl}/#/p/plans/${planId}`)
+    await page.locator('[data-test="public-targets"] .el-table__body tr').first().waitFor()
+    assert.match(await page.locator('[data-test="public-title"]').textContent(), /315/)
+    assert.match(await page.locator('[data-test="plan-requirements"]').textContent(), /优先安排用电/)
+  } finally {
+    await context.close()
+  }
+})

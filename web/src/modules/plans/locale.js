@@ -115,6 +115,12 @@ const zh = {
     ready: '可计算',
     notReady: '平台暂无记录，按填报',
   },
+  req: {
+    title: '达标要求（文件对单个载体、企业的规定）',
+    subject: '适用对象', level: '级别', rule: '要求', effect: '达标后', text: '原文',
+    levels: { county: '县级', city: '市级', province: '省级', national: '国家级' },
+    attributes: { floor_area: '场所面积', rd_expense_revenue_ratio: '研发费用占营业收入比重' },
+  },
   cockpit: {
     title: '目标驾驶舱',
     matrix: '目标状态矩阵（地区 × 指标）',
@@ -259,6 +265,12 @@ const en = {
   ind: {
     ready: 'Computable',
     notReady: 'No records yet: reported',
+  },
+  req: {
+    title: 'Requirements (rules the document sets for each carrier or enterprise)',
+    subject: 'Applies to', level: 'Level', rule: 'Rule', effect: 'When met', text: 'Text',
+    levels: { county: 'County', city: 'City', province: 'Provincial', national: 'National' },
+    attributes: { floor_area: 'Floor area', rd_expense_revenue_ratio: 'R&D expense / revenue' },
   },
   cockpit: {
     title: 'Target cockpit',
