@@ -95,9 +95,9 @@ test('institution: a file over 5,000 rows imports in the background with progres
     if (i === 7) o.trl = 15
     rows.push(JSON.stringify(o))
   }
-  const o = await loggedIn('inst_jiaxing')
+  const o = await kc.open('inst_jiaxing')
   try {
-    await o.page.goto(`${baseUrl}/#/market/achievements`)
+    await o.page.goto(`${kc.baseUrl}/#/market/achievements`)
     await o.sel('ach-import').click()
     await o.sel('import-file').setInputFiles({ name: 'big.jsonl', mimeType: 'application/json', buffer: Buffer.from(rows.join('\n') + '\n') })
     await o.sel('import-submit').click()
@@ -111,7 +111,7 @@ test('institution: a file over 5,000 rows imports in the background with progres
     await o.sel('import-failed-rows').waitFor()
     assert.equal(await o.sel('import-job-progress').getAttribute('aria-valuenow'), '100')
     await o.page.screenshot({ path: path.join(OUT, 'market-import-job.png') })
-    const inst = await apiLogin('inst_jiaxing')
+    const inst = await kc.api('inst_jiaxing')
     const found = await inst.get(`/api/v1/achievements?q=${encodeURIComponent('浏览器批量导入成果')}&page_size=1`)
     assert.equal(found.json.total, 5099)
     assert.deepEqual(o.problems, [])
