@@ -362,3 +362,28 @@ test('the city officer edits the plan, adds a city target, splits it to counties
     await city.context.close()
   }
 })
+
+test('the city recomputes every computed indicator from the indicator library; a county cannot', async () => {
+  const city = await loginPage('city_lishui')
+  try {
+    const { page, sel } = city
+    await page.goto(baseUrl + '/#/indicators')
+    await page.locator('[data-test="indicators-table"] .el-table__body tr').first().waitFor()
+    await sel('indicators-recompute').click()
+    const msg = page.locator('.el-message--success', { hasText: '已重算' })
+    await msg.waitFor()
+    assert.match(await msg.textContent(), /已重算 [1-9]\d* 个数值/)
+    assert.deepEqual(city.problems, [])
+  } finally {
+    await city.context.close()
+  }
+  const county = await loginPage('county_liandu')
+  try {
+    const { page, sel } = county
+    await page.goto(baseUrl + '/#/indicators')
+    await page.locator('[data-test="indicators-table"] .el-table__body tr').first().waitFor()
+    assert.equal(await sel('indicators-recompute').count(), 0)
+  } finally {
+    await county.context.close()
+  }
+})

@@ -131,6 +131,8 @@ const zh = {
   ind: {
     ready: '可计算',
     notReady: '平台暂无记录，按填报',
+    recompute: '立即重算全部计算指标',
+    recomputed: '已重算 {n} 个数值，用时 {ms} 毫秒',
   },
   req: {
     title: '达标要求（文件对单个载体、企业的规定）',
@@ -299,6 +301,8 @@ const en = {
   ind: {
     ready: 'Computable',
     notReady: 'No records yet: reported',
+    recompute: 'Recompute every computed indicator',
+    recomputed: 'Recomputed {n} values in {ms} ms',
   },
   req: {
     title: 'Requirements (rules the document sets for each carrier or enterprise)',
