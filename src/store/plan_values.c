@@ -768,6 +768,7 @@ struct stale_ind {
     struct pf_spec spec; /* its formula */
     char stamp[160];     /* the current source stamp */
     int first_year;      /* first year with a non-empty cell (set by the sink) */
+    int last_year;       /* last year with a non-empty cell (set by the sink) */
 };
 
 /* What the refresh sink writes with. */
@@ -787,6 +788,8 @@ static void refresh_sink(void *vctx, size_t i, const char *region, const char *c
     struct stale_ind *s = &c->inds[i];
     if (!s->first_year || year < s->first_year)
         s->first_year = year;
+    if (year > s->last_year)
+        s->last_year = year;
     double v = plan_value_of(&s->spec, num, den);
     struct db_stmt *st = db_prep(c->db, "INSERT INTO indicator_values(indicator_id,region_code,"
                                         "chain,year,value,numerator,denominator) "
@@ -908,7 +911,14 @@ int plan_values_refresh(struct db *db, const char *as_of, bool force, int *n_don
     if (!rc)
         rc = ctx.rc;
     int64_t now = time_now();
-    for (size_t i = 0; rc == 0 && i < n; i++)
+    for (size_t i = 0; rc == 0 && i < n; i++) {
+        /* Yearly enterprise data arrive after the year ends: a year nobody has reported
+         * yet has no value (not 0), so the current value is the latest reported year. */
+        enum pf_id f = inds[i].spec.id;
+        int to = year_to;
+        if ((f == PF_ENTERPRISE_SHARE || f == PF_ENTERPRISE_COUNT || f == PF_ENTERPRISE_SUM) &&
+            inds[i].last_year && inds[i].last_year < year_to)
+            to = inds[i].last_year;
         rc = db_run(db_query(db,
                              "INSERT INTO indicator_value_state(indicator_id,stamp,as_of,"
                              "year_from,year_to,computed_at) VALUES(?,?,?,?,?,?) "
@@ -916,8 +926,9 @@ int plan_values_refresh(struct db *db, const char *as_of, bool force, int *n_don
                              "as_of=excluded.as_of, year_from=excluded.year_from, "
                              "year_to=excluded.year_to, computed_at=excluded.computed_at",
                              "issiii", inds[i].id, inds[i].stamp, as_of,
-                             (int64_t)(inds[i].first_year ? inds[i].first_year : year_to + 1),
-                             (int64_t)year_to, now));
+                             (int64_t)(inds[i].first_year ? inds[i].first_year : to + 1),
+                             (int64_t)to, now));
+    }
     if (!rc && n_done)
         *n_done = (int)n;
     free(specs);

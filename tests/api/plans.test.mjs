@@ -269,6 +269,19 @@ describe('computed indicators', () => {
         assert.equal((await valueOf(c.county_liandu, id, '331102', year)).value, afterV.value);
     });
 
+    test('yearly enterprise data: a year nobody has reported yet has no value, not 0', async () => {
+        // The demo's yearly data end with the year before this one (reports arrive after a year ends).
+        const id = await indicatorId('rd_activity_share');
+        const last = await valueOf(c.city_lishui, id, '331100', year - 1);
+        assert.ok(last && last.value !== null && last.value !== undefined, `a value for ${year - 1}`);
+        const now = await valueOf(c.city_lishui, id, '331100', year);
+        assert.ok(!now || now.value === null || now.value === undefined, `no value for ${year}: ${JSON.stringify(now)}`);
+        const r = assertOk(await c.city_lishui.get(`/api/v1/targets?region_code=331102&page_size=200`));
+        const t = r.items.find((x) => x.indicator && x.indicator.code === 'chain_rd_expense');
+        assert.ok(t, '莲都 has a chain R&D expense target');
+        assert.ok(t.current_value > 0, `the current value is the latest reported year's (${t.current_value})`);
+    });
+
     test('the formula registry documents every formula; reported indicators have no records', async () => {
         const f = assertOk(await c.admin.get('/api/v1/formulas'));
         const ids = f.items.map((x) => x.id);
