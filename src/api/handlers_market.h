@@ -18,6 +18,10 @@ int api_demands_matches(struct http_req *r);
 int api_pub_demands_list(struct http_req *r);
 int api_pub_demands_get(struct http_req *r);
 
+/* market_batch.c */
+int api_demands_batch_matches(struct http_req *r);
+int api_demands_batch_matches_export(struct http_req *r);
+
 /* achievement.c */
 int api_achievements_list(struct http_req *r);
 int api_achievements_export(struct http_req *r);

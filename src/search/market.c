@@ -529,8 +529,9 @@ static void item_head(struct jw *w, int64_t id, const char *title, double score,
     num4(w, text);
 }
 
-/* demand → achievements. */
-static int to_achievements(struct db *db, json_t *dem, const char *text, int k, struct jw *w)
+/* demand → achievements, the list written under key. */
+static int to_achievements(struct db *db, json_t *dem, const char *text, int k, const char *key,
+                           struct jw *w)
 {
     struct market_attrs q;
     demand_attrs(dem, &q);
@@ -548,7 +549,7 @@ static int to_achievements(struct db *db, json_t *dem, const char *text, int k, 
         return n;
     }
     rank(c, n, &q, true, ach_attrs);
-    jw_key(w, "items");
+    jw_key(w, key);
     jw_arr_open(w);
     for (int i = 0; i < n && i < k; i++) {
         struct why y;
@@ -839,7 +840,7 @@ int market_match_demand(struct db *db, const struct auth_user *u, int64_t id,
     static const char *names[] = {"achievements", "institutions", "experts"};
     jw_kstr(w, "target", names[target]);
     if (target == MT_ACHIEVEMENTS)
-        rc = to_achievements(db, dem, buf_str(&text), k, w);
+        rc = to_achievements(db, dem, buf_str(&text), k, "items", w);
     else if (target == MT_INSTITUTIONS)
         rc = to_institutions(db, dem, buf_str(&text), k, w);
     else
@@ -847,6 +848,17 @@ int market_match_demand(struct db *db, const struct auth_user *u, int64_t id,
     jw_obj_close(w);
     buf_free(&text);
     json_decref(dem);
+    return rc;
+}
+
+int market_match_demand_rec(struct db *db, json_t *dem, int k, const char *key, struct jw *w)
+{
+    if (!indexes[MC_ACH] || k < 1 || k > 100)
+        return KC_ERR_INVALID;
+    struct buf text = {0};
+    demand_text(dem, &text);
+    int rc = to_achievements(db, dem, buf_str(&text), k, key, w);
+    buf_free(&text);
     return rc;
 }
 

@@ -28,6 +28,8 @@
 #include "core/jw.h"
 #include "domain/auth.h"
 
+#include <jansson.h>
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -56,6 +58,12 @@ void market_index_touch(enum market_corpus c, struct db *db, const int64_t *ids,
  * indexes are not started. */
 int market_match_demand(struct db *db, const struct auth_user *u, int64_t id,
                         enum market_target target, int k, struct jw *w) KC_MUST_CHECK;
+/* Writes member key = the achievements matching the loaded demand dem (the API shape of
+ * demand_get; the caller checked that the viewer sees it), at most k (1..100) items as
+ * market_match_demand writes them: batch matching. KC_ERR_INVALID when the indexes are
+ * not started. */
+int market_match_demand_rec(struct db *db, json_t *dem, int k, const char *key,
+                            struct jw *w) KC_MUST_CHECK;
 /* The same for achievement id against the demands. */
 int market_match_achievement(struct db *db, const struct auth_user *u, int64_t id, int k,
                              struct jw *w) KC_MUST_CHECK;

@@ -99,6 +99,10 @@ static void build_where(struct buf *sql, struct db_args *a, const struct auth_us
         buf_puts(sql, "AND d.org_id = ? ");
         db_args_int(a, f->org_id);
     }
+    if (f->ids_json) {
+        buf_puts(sql, "AND d.id IN (SELECT value FROM json_each(?)) ");
+        db_args_text(a, f->ids_json);
+    }
 }
 
 int demand_get(struct db *db, const struct auth_user *u, int64_t id, json_t **out)

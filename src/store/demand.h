@@ -37,6 +37,7 @@ struct demand_filter {
     const char *confidentiality; /* exact */
     struct scope region;         /* region prefix range */
     int64_t org_id;              /* owner organisation */
+    const char *ids_json;        /* JSON array of demand ids to keep (batch matching) */
 };
 
 /* Appends "AND (…)" restricting alias d (demands) to what u may see (u NULL: the

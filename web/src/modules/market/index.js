@@ -32,6 +32,12 @@ export const pages = [
     meta: { title: 'market.menu.demand', cap: 'market.read', icon: 'Document', group: 'market', menu: false, activeMenu: '/market/demands' },
   },
   {
+    path: 'market/batch',
+    name: 'market_batch',
+    component: () => import('./BatchMatch.vue'),
+    meta: { title: 'market.menu.batch', cap: 'market.read', icon: 'Connection', group: 'market', roles: ['admin', 'city_officer', 'county_officer', 'broker'], activeMenu: '/market/batch' },
+  },
+  {
     path: 'market/achievements',
     name: 'market_achievements',
     component: () => import('./AchievementList.vue'),
