@@ -2,6 +2,7 @@
  * main.c — `kechuang <subcommand>`: serve, migrate, user, backup, restore, audit.
  * Every subcommand answers --help.
  */
+#include "api/handlers_market.h"
 #include "cli/demo.h"
 #include "cli/import.h"
 #include "search/market.h"
@@ -191,6 +192,7 @@ static int cmd_serve(int argc, char **argv)
     db_close(db);
     if (jobs_init(o.data) != 0)
         return 1;
+    api_achievement_jobs_register();
     char upload_dir[4096];
     snprintf(upload_dir, sizeof(upload_dir), "%s/tmp", o.data);
     struct http_config cfg = {host, port, (unsigned)(o.threads > 0 ? o.threads : 0), 1 << 20, 30,

@@ -13,9 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Rows one API import may hold (larger files: `kechuang import achievements`). */
+/* Rows of a synchronous API import (larger files run as a background job). */
 #define IMPORT_MAX_ROWS 5000
-/* Bytes of a JSON Lines or CSV import file (5000 long abstracts fit). */
+/* Bytes of a synchronous import file (5000 long abstracts fit); larger: a job. */
 #define IMPORT_MAX_BYTES (64u << 20)
 /* Row errors listed in an import answer (all are counted). */
 #define IMPORT_MAX_ERRORS 200
@@ -472,10 +472,6 @@ static int read_upload(struct http_req *r, const char *fmt_s, struct buf *out,
         api_fail(r, KC_ERR_IO, NULL, NULL);
         return -1;
     }
-    if (r->upload_len > IMPORT_MAX_BYTES) {
-        http_reply_error(r, 413, "too_many_rows", NULL);
-        return -1;
-    }
     FILE *f = fopen(r->upload_path, "rb");
     if (!f) {
         api_fail(r, KC_ERR_IO, NULL, NULL);
@@ -504,6 +500,26 @@ static int read_upload(struct http_req *r, const char *fmt_s, struct buf *out,
     return 0;
 }
 
+/* The format of the upload for a job: ?format=, else xlsx for a zip, jsonl when the
+ * first non-blank byte opens an object, csv otherwise. */
+static const char *upload_kind(struct http_req *r, const char *fmt_s)
+{
+    if (fmt_s)
+        return fmt_s;
+    FILE *f = r->upload_path ? fopen(r->upload_path, "rb") : NULL;
+    if (!f)
+        return "csv";
+    unsigned char head[512];
+    size_t n = fread(head, 1, sizeof(head), f);
+    fclose(f);
+    if (n >= 4 && memcmp(head, "PK\x03\x04", 4) == 0)
+        return "xlsx";
+    size_t i = n >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+    while (i < n && strchr(" \t\r\n", head[i]))
+        i++;
+    return i < n && head[i] == '{' ? "jsonl" : "csv";
+}
+
 /* POST /api/v1/achievements/import?format=jsonl|csv|xlsx — the body is the file. */
 int api_achievements_import(struct http_req *r)
 {
@@ -514,6 +530,11 @@ int api_achievements_import(struct http_req *r)
     const char *fmt_s;
     if (!mk_list_param(r, "format", formats, &fmt_s))
         return 0;
+    if (r->upload_path && r->upload_len > IMPORT_MAX_BYTES) {
+        /* Too big to hold for a synchronous import: straight to a background job. */
+        api_achievement_import_job(r, db, upload_kind(r, fmt_s));
+        return 0;
+    }
     struct buf file = {0};
     enum achievement_format fmt;
     if (read_upload(r, fmt_s, &file, &fmt) != 0) {
@@ -552,8 +573,9 @@ int api_achievements_import(struct http_req *r)
         market_index_touch(MC_ACH, db, o.ids, o.n_ids);
     free(o.ids);
     if (rc == KC_ERR_TOO_LARGE) {
+        /* Over the synchronous limit (nothing was kept): the file becomes a job. */
         free(errtext);
-        http_reply_error(r, 413, "too_many_rows", NULL);
+        api_achievement_import_job(r, db, upload_kind(r, fmt_s));
         return 0;
     }
     if (rc && rc != KC_ERR_INVALID) {

@@ -117,6 +117,9 @@ extern const struct msg msg_assess_errors[], msg_assess_fields[];
 extern const struct msg msg_points_errors[], msg_points_fields[];
 
 const char *msg_error(struct http_req *r, const char *code, const char *field);
+/* The message of code (field's label substituted) in Chinese or English, into out[n]
+ * (for work done outside a request, e.g. background jobs). */
+void msg_error_to(bool en, const char *code, const char *field, char *out, size_t n);
 /* The label of a field in the request's language. */
 const char *msg_field(bool en, const char *field);
 

@@ -3,6 +3,7 @@
 #ifndef KC_API_HANDLERS_MARKET_H
 #define KC_API_HANDLERS_MARKET_H
 
+struct db;
 struct http_req;
 
 /* demand.c */
@@ -21,6 +22,12 @@ int api_pub_demands_get(struct http_req *r);
 /* market_batch.c */
 int api_demands_batch_matches(struct http_req *r);
 int api_demands_batch_matches_export(struct http_req *r);
+
+/* achievement_job.c */
+/* Registers the runner of large achievement imports with the job runner (serve). */
+void api_achievement_jobs_register(void);
+/* Queues the upload of r as an achievement import job and replies 202 with the job. */
+void api_achievement_import_job(struct http_req *r, struct db *db, const char *format);
 
 /* achievement.c */
 int api_achievements_list(struct http_req *r);

@@ -36,7 +36,7 @@ static void write_job(struct http_req *r, struct jw *w, struct db_stmt *st)
     jw_obj_open(w);
     jw_kint(w, "done", done);
     jw_kint(w, "total", total);
-    jw_kstr(w, "unit", "bytes");
+    jw_kstr(w, "unit", strcmp(db_col_text(st, 1), JOB_IMPORT_ACHIEVEMENTS) == 0 ? "rows" : "bytes");
     int64_t pct = strcmp(status, "done") == 0 ? 100 : total > 0 ? done * 100 / total : 0;
     jw_kint(w, "percent", pct > 100 ? 100 : pct);
     jw_obj_close(w);
@@ -122,6 +122,11 @@ static void reply_job(struct http_req *r, struct db *db, int64_t id, int status)
     write_job(r, &w, st);
     db_done(st);
     http_reply_json(r, status, &out);
+}
+
+void api_job_reply(struct http_req *r, struct db *db, int64_t id, int status)
+{
+    reply_job(r, db, id, status);
 }
 
 /* The upload's format from ?format, the Content-Type or the file name: "csv", "xlsx",

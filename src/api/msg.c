@@ -111,6 +111,25 @@ const char *msg_field(bool en, const char *field)
     return m ? (en ? m->en : m->zh) : field;
 }
 
+void msg_error_to(bool en, const char *code, const char *field, char *out, size_t n)
+{
+    const struct msg *m =
+        find(messages, sizeof(messages) / sizeof(messages[0]), message_tables, code);
+    if (!m) {
+        snprintf(out, n, "%s", code);
+        return;
+    }
+    const char *t = en ? m->en : m->zh;
+    const char *label = field ? msg_field(en, field) : (en ? "The value" : "该值");
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    if (strstr(t, "%s"))
+        snprintf(out, n, t, label);
+    else
+        snprintf(out, n, "%s", t);
+#pragma GCC diagnostic pop
+}
+
 const char *msg_error(struct http_req *r, const char *code, const char *field)
 {
     const struct msg *m =

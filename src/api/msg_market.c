@@ -25,8 +25,6 @@ const struct msg msg_market_errors[] = {
      "%s does not exist or is outside your scope"},
     {"import_format", "无法识别的导入文件：须为 JSON Lines、CSV 或 XLSX",
      "Unrecognised import file: JSON Lines, CSV or XLSX expected"},
-    {"too_many_rows", "一次最多导入 5000 行，请拆分文件",
-     "At most 5000 rows per import; split the file"},
     {"not_yours", "该外部编号的成果属于其他机构，不能覆盖",
      "The achievement with this external id belongs to another organisation"},
     {"invalid_csv", "CSV 格式错误（引号未闭合）", "Malformed CSV (unterminated quoted field)"},

@@ -90,6 +90,38 @@ static bool on_tick(void *arg, uint64_t done, uint64_t total, const struct ent_i
     return !stop_requested();
 }
 
+/* Runners of the kinds other layers registered. */
+static struct {
+    const char *kind; /* job kind */
+    jobs_kind_fn fn;  /* its runner */
+} kinds[8];
+static int n_kinds; /* registered kinds */
+
+void jobs_register_kind(const char *kind, jobs_kind_fn fn)
+{
+    for (int i = 0; i < n_kinds; i++)
+        if (strcmp(kinds[i].kind, kind) == 0) {
+            kinds[i].fn = fn;
+            return;
+        }
+    if (n_kinds < (int)(sizeof(kinds) / sizeof(kinds[0]))) {
+        kinds[n_kinds].kind = kind;
+        kinds[n_kinds++].fn = fn;
+    }
+}
+
+bool jobs_tick(struct db *db, const struct job_info *j, int64_t done, int64_t total,
+               const struct job_counts *c, bool *cancelled)
+{
+    if (job_progress(db, j->id, done, total, c) != 0)
+        log_msg(LOG_WARN, "cannot record job progress", NULL);
+    if (job_cancelled(db, j->id)) {
+        *cancelled = true;
+        return false;
+    }
+    return !stop_requested();
+}
+
 /* Set by the command line: one audit entry per changed record. */
 static bool audit_per_record;
 
@@ -165,8 +197,14 @@ int jobs_run(struct db *db, const struct job_info *j, struct job_outcome *out)
     struct job_outcome o;
     memset(&o, 0, sizeof(o));
     log_msg(LOG_INFO, "job started", "kind", j->kind, NULL);
+    jobs_kind_fn fn = NULL;
+    for (int i = 0; i < n_kinds; i++)
+        if (strcmp(kinds[i].kind, j->kind) == 0)
+            fn = kinds[i].fn;
     if (strcmp(j->kind, JOB_IMPORT_ENTERPRISES) == 0) {
         run_import(db, j, &o);
+    } else if (fn) {
+        fn(db, j, &o);
     } else {
         snprintf(o.status, sizeof(o.status), "failed");
         snprintf(o.error_code, sizeof(o.error_code), "job_unknown_kind");

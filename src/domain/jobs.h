@@ -22,6 +22,7 @@ struct db;
 
 /* Job kinds. */
 #define JOB_IMPORT_ENTERPRISES "import_enterprises"
+#define JOB_IMPORT_ACHIEVEMENTS "import_achievements"
 
 /* Sets DATA_DIR (creates DATA_DIR/jobs). Call once before anything else here. */
 int jobs_init(const char *data_dir) KC_MUST_CHECK;
@@ -47,6 +48,17 @@ struct job_outcome {
     char encoding[8];         /* input encoding */
     char ignored[512];        /* header cells that matched no column */
 };
+
+/* Runs one job of a kind another layer registered (jobs_register_kind) to its end,
+ * filling *out (status done, failed, cancelled, or queued when the server stops). */
+typedef void (*jobs_kind_fn)(struct db *db, const struct job_info *j, struct job_outcome *out);
+/* Registers the runner of a job kind (at start-up, before jobs_start; at most 8). */
+void jobs_register_kind(const char *kind, jobs_kind_fn fn);
+/* For registered runners: records progress (done of total units) and counters of job
+ * j; returns false when the job must stop now — cancelled (then *cancelled is set) or
+ * the server is stopping. */
+bool jobs_tick(struct db *db, const struct job_info *j, int64_t done, int64_t total,
+               const struct job_counts *c, bool *cancelled);
 
 /* One audit entry per changed record for imports run by this process (the command
  * line's --audit-per-record); the default is one entry per batch. */

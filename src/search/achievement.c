@@ -406,8 +406,12 @@ static int store_row(struct imp *im, const struct row *r)
     if (im->o->max_rows && im->st->rows > im->o->max_rows)
         return KC_ERR_TOO_LARGE;
     int64_t batch = im->o->batch ? im->o->batch : ACHIEVEMENT_BATCH;
-    if (++im->in_batch > batch)
-        return batch_close(im);
+    if (++im->in_batch > batch) {
+        int rc2 = batch_close(im);
+        if (!rc2 && im->o->after_commit && !im->o->after_commit(im->o->tick_arg, im->st))
+            rc2 = ACHIEVEMENT_STOPPED;
+        return rc2;
+    }
     return 0;
 }
 

@@ -24,6 +24,7 @@
 #include "core/err.h"
 #include "search/match.h"
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +32,9 @@
 struct buf;
 struct db;
 struct auth_user;
+
+/* achievement_import_ex's answer when after_commit asked it to stop. */
+#define ACHIEVEMENT_STOPPED 1
 
 /* Rows per import transaction. */
 #define ACHIEVEMENT_BATCH 1000
@@ -61,6 +65,11 @@ struct achievement_import_opts {
      * and ends the import with that error. NULL: none. */
     int (*before_commit)(struct db *db, void *arg, const int64_t *ids, size_t n);
     void *arg;    /* passed to before_commit */
+    /* Called after each full batch committed with the counters so far; false stops the
+     * import there (achievement_import_ex returns ACHIEVEMENT_STOPPED; the committed
+     * batches stay). NULL: none. */
+    bool (*after_commit)(void *arg, const struct achievement_import_stats *st);
+    void *tick_arg; /* passed to after_commit */
     int64_t *ids; /* out: every id inserted or updated (malloc'd; the caller frees) */
     size_t n_ids; /* out: their count */
 };

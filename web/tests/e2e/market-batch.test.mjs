@@ -216,3 +216,35 @@ test('officer: a roadshow opens batch matching with its demands', async () => {
     await o.context.close()
   }
 })
+
+test('institution: a file over 5,000 rows imports in the background with progress and a failed-rows file', async () => {
+  const rows = []
+  for (let i = 1; i <= 5100; i++) {
+    const o = { id: `E2E-BIG-${i}`, title: `浏览器批量导入成果${i}号`, kind: '其他', trl: 5 }
+    if (i === 7) o.trl = 15
+    rows.push(JSON.stringify(o))
+  }
+  const o = await loggedIn('inst_jiaxing')
+  try {
+    await o.page.goto(`${baseUrl}/#/market/achievements`)
+    await o.sel('ach-import').click()
+    await o.sel('import-file').setInputFiles({ name: 'big.jsonl', mimeType: 'application/json', buffer: Buffer.from(rows.join('\n') + '\n') })
+    await o.sel('import-submit').click()
+    await o.sel('import-job').waitFor()
+    await o.page.waitForFunction(() => {
+      const s = document.querySelector('[data-test="import-job-status"]')
+      return s && /已完成|失败/.test(s.textContent)
+    }, null, { timeout: 120000 })
+    assert.match(await o.sel('import-job-status').innerText(), /已完成/)
+    assert.equal((await o.sel('import-job-failed').innerText()).trim(), '1')
+    await o.sel('import-failed-rows').waitFor()
+    assert.equal(await o.sel('import-job-progress').getAttribute('aria-valuenow'), '100')
+    await o.page.screenshot({ path: path.join(OUT, 'market-import-job.png') })
+    const inst = await apiLogin('inst_jiaxing')
+    const found = await inst.get(`/api/v1/achievements?q=${encodeURIComponent('浏览器批量导入成果')}&page_size=1`)
+    assert.equal(found.json.total, 5099)
+    assert.deepEqual(o.problems, [])
+  } finally {
+    await o.context.close()
+  }
+})
