@@ -47,6 +47,7 @@ struct opts {
     const char *region;
     const char *display_name;
     long long org_id;
+    const char *anchor;   /* audit verify: ID:HASH recorded earlier by `audit head` */
 };
 
 /* mkdir -p for one level; 0 or -1. */
@@ -96,6 +97,7 @@ static int parse(int argc, char **argv, struct opts *o)
         {"username", required_argument, 0, 'u'}, {"role", required_argument, 0, 'r'},
         {"region", required_argument, 0, 'g'},   {"org", required_argument, 0, 'o'},
         {"name", required_argument, 0, 'n'},     {"help", no_argument, 0, 'h'},
+        {"anchor", required_argument, 0, 'A'},
         {0, 0, 0, 0}};
     optind = 1;
     int c;
@@ -112,6 +114,7 @@ static int parse(int argc, char **argv, struct opts *o)
         case 'g': o->region = optarg; break;
         case 'o': o->org_id = atoll(optarg); break;
         case 'n': o->display_name = optarg; break;
+        case 'A': o->anchor = optarg; break;
         case 'h': return 1;
         default: return -1;
         }
@@ -445,14 +448,54 @@ static int cmd_backup(int argc, char **argv, int restore)
     return 0;
 }
 
-static const char audit_help[] = "usage: kechuang audit verify --data DIR\n"
-                                 "Checks the SM3 hash chain of the audit log: exit 0 when "
-                                 "intact, 1 and the id of the first broken entry otherwise.\n";
+static const char audit_help[] =
+    "usage: kechuang audit verify --data DIR [--anchor ID:HASH]\n"
+    "       kechuang audit head --data DIR\n"
+    "verify checks the SM3 hash chain of the audit log: exit 0 when intact, 1 and the id of\n"
+    "the first broken entry otherwise. The chain is not keyed, so someone able to write the\n"
+    "database could rewrite all of it consistently: `head` prints the newest entry's ID:HASH\n"
+    "to record outside the database (daily, say), and `verify --anchor ID:HASH` also checks\n"
+    "that this entry still has that hash.\n";
 
-/* kechuang audit verify */
+/* kechuang audit head: prints ID:HASH of the newest entry. */
+static int audit_head_cmd(struct db *db)
+{
+    int64_t id;
+    char hash[65];
+    if (audit_head(db, &id, hash) != 0) {
+        fprintf(stderr, "kechuang audit head: database error\n");
+        return 1;
+    }
+    printf("%lld:%s\n", (long long)id, hash);
+    return 0;
+}
+
+/* Checks --anchor ID:HASH; 0 when it holds (messages on stdout/stderr). */
+static int audit_anchor_cmd(struct db *db, const char *anchor)
+{
+    char *end;
+    long long id = strtoll(anchor, &end, 10);
+    if (id <= 0 || *end != ':' || strlen(end + 1) != 64) {
+        fprintf(stderr, "kechuang audit verify: --anchor must be ID:HASH as printed by "
+                        "`kechuang audit head`\n");
+        return 2;
+    }
+    int rc = audit_anchor_ok(db, id, end + 1);
+    if (rc == 0) {
+        printf("anchor %lld matches\n", id);
+        return 0;
+    }
+    if (rc == KC_ERR_INVALID)
+        printf("audit chain REWRITTEN: entry %lld no longer has the anchored hash\n", id);
+    else
+        fprintf(stderr, "kechuang audit verify: database error\n");
+    return 1;
+}
+
+/* kechuang audit verify | head */
 static int cmd_audit(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "verify") != 0) {
+    if (argc < 2 || (strcmp(argv[1], "verify") != 0 && strcmp(argv[1], "head") != 0)) {
         int help = argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0);
         fputs(audit_help, help ? stdout : stderr);
         return help ? 0 : 2;
@@ -466,13 +509,20 @@ static int cmd_audit(int argc, char **argv)
     struct db *db = open_data(o.data);
     if (!db)
         return 1;
+    if (strcmp(argv[1], "head") == 0) {
+        int hr = audit_head_cmd(db);
+        db_close(db);
+        return hr;
+    }
     int64_t checked = 0, broken = 0;
     int rc = audit_verify(db, &checked, &broken);
-    db_close(db);
     if (rc == 0) {
         printf("audit chain intact: %lld entries\n", (long long)checked);
-        return 0;
+        int ar = o.anchor ? audit_anchor_cmd(db, o.anchor) : 0;
+        db_close(db);
+        return ar;
     }
+    db_close(db);
     if (rc == KC_ERR_INVALID)
         printf("audit chain BROKEN at entry %lld (checked %lld)\n", (long long)broken,
                (long long)checked);

@@ -126,6 +126,16 @@ int api_audit_verify(struct http_req *r)
     jw_kint(&w, "checked", checked);
     if (rc)
         jw_kint(&w, "first_broken_id", broken);
+    /* the newest entry, to record outside the database (see `kechuang audit head`) */
+    int64_t head_id = 0;
+    char head_hash[65] = "";
+    if (audit_head(db, &head_id, head_hash) == 0 && head_id) {
+        jw_key(&w, "head");
+        jw_obj_open(&w);
+        jw_kint(&w, "id", head_id);
+        jw_kstr(&w, "hash", head_hash);
+        jw_obj_close(&w);
+    }
     jw_obj_close(&w);
     http_reply_json(r, 200, &out);
     return 0;

@@ -169,3 +169,32 @@ int audit_verify(struct db *db, int64_t *checked, int64_t *first_broken)
     }
     return 0;
 }
+
+int audit_head(struct db *db, int64_t *id, char hash[65])
+{
+    *id = 0;
+    hash[0] = '\0';
+    struct db_stmt *st = db_prep(db, "SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1");
+    if (!st)
+        return KC_ERR_DB;
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *id = db_col_int(st, 0);
+        snprintf(hash, 65, "%s", db_col_text(st, 1) ? db_col_text(st, 1) : "");
+    }
+    db_done(st);
+    return rc < 0 ? rc : 0;
+}
+
+int audit_anchor_ok(struct db *db, int64_t id, const char *hash)
+{
+    struct db_stmt *st = db_query(db, "SELECT hash FROM audit_log WHERE id = ?", "i", id);
+    if (!st)
+        return KC_ERR_DB;
+    int rc = db_step(st);
+    bool same = rc == DB_ROW && db_col_text(st, 0) && strcmp(db_col_text(st, 0), hash) == 0;
+    db_done(st);
+    if (rc < 0)
+        return rc;
+    return same ? 0 : KC_ERR_INVALID;
+}

@@ -39,6 +39,13 @@ int audit_write_text(struct db *db, const struct audit_ctx *ctx, const char *act
  * newest entry (0 when intact). Returns 0 (intact), KC_ERR_INVALID (broken) or
  * KC_ERR_DB. */
 int audit_verify(struct db *db, int64_t *checked, int64_t *first_broken) KC_MUST_CHECK;
+/* The newest entry: its id and hash (id 0 and "" when the log is empty). Recorded
+ * outside the database (a ticket, a printout, another system), it anchors the chain:
+ * rewriting history changes the hash of that entry, which audit_anchor_ok detects. */
+int audit_head(struct db *db, int64_t *id, char hash[65]) KC_MUST_CHECK;
+/* Whether entry id still carries hash: 0 yes, KC_ERR_INVALID no (changed or gone),
+ * KC_ERR_DB on a database error. */
+int audit_anchor_ok(struct db *db, int64_t id, const char *hash) KC_MUST_CHECK;
 /* The field-level diff of two records (either may be NULL); a new reference. */
 json_t *audit_diff(json_t *before, json_t *after);
 /* SM3 hex of one entry's canonical text (prev_hash and fields joined by 0x1F). */

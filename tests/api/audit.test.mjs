@@ -134,6 +134,7 @@ describe('audit entries', () => {
         assert.equal(r.json.ok, true, JSON.stringify(r.json));
         const total = await listTotal(admin, '/api/v1/audit');
         assert.ok(r.json.checked >= total, `checked ${r.json.checked} ≥ ${total} entries`);
+        assert.ok(r.json.head && r.json.head.id > 0 && /^[0-9a-f]{64}$/.test(r.json.head.hash), 'the head to record elsewhere');
     });
 
     test('the audit log is append-only through the API (no PATCH/DELETE)', async () => {
@@ -238,6 +239,29 @@ describe('tamper detection', () => {
         const out = r.stdout + r.stderr;
         assert.ok(mentionsId(out, middleId) || mentionsId(out, middleId + 1),
             `output names id ${middleId} (gap) or ${middleId + 1} (its successor): ${out}`);
+    });
+
+    test('an anchor (`audit head`, recorded elsewhere) catches a history rewritten consistently', async () => {
+        const copy = copyDir(dataDir);
+        cleanup.push(copy);
+        const head = await runCli(['audit', 'head', '--data', copy]);
+        assert.equal(head.code, 0, head.stderr);
+        const anchor = head.stdout.trim();
+        const last = Number((await sql(findDb(copy), 'SELECT max(id) FROM audit_log')).trim());
+        assert.match(anchor, new RegExp(`^${last}:[0-9a-f]{64}$`));
+        let r = await runCli(['audit', 'verify', '--data', copy, '--anchor', anchor]);
+        assert.equal(r.code, 0, r.stdout + r.stderr);
+        assert.match(r.stdout, /anchor \d+ matches/);
+        // Cut the newest entry and the counter with it: the rest of the chain is intact, so
+        // verify alone cannot tell; the anchor can.
+        await sql(findDb(copy), `DELETE FROM audit_log WHERE id = ${last}; UPDATE sqlite_sequence SET seq = ${last - 1} WHERE name = 'audit_log'`);
+        r = await runCli(['audit', 'verify', '--data', copy]);
+        assert.equal(r.code, 0, 'a consistent truncation passes the chain check');
+        r = await runCli(['audit', 'verify', '--data', copy, '--anchor', anchor]);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        assert.match(r.stdout, /REWRITTEN/);
+        r = await runCli(['audit', 'verify', '--data', copy, '--anchor', 'nonsense']);
+        assert.equal(r.code, 2, 'a malformed anchor is a usage error');
     });
 
     test('deleting the newest entry is detected (ids are never reused)', async () => {

@@ -204,6 +204,8 @@ export default {
     dateTo: 'to',
     verify: 'Verify hash chain',
     verifyOk: 'Hash chain intact, {n} entries checked',
+    head: 'Anchor',
+    headHint: 'Record this anchor (the newest entry\'s id and hash) outside the system; kechuang audit verify --anchor checks it later and reveals a rewritten chain',
     verifyBroken: 'Hash chain broken: first bad entry ID {id} ({n} checked)',
     actions: {
       create: 'Create',

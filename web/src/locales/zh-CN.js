@@ -204,6 +204,8 @@ export default {
     dateTo: '至',
     verify: '校验哈希链',
     verifyOk: '哈希链完整，已校验 {n} 条',
+    head: '锚点',
+    headHint: '请将此锚点（最新一条的编号与哈希）另行抄录留存；日后用 kechuang audit verify --anchor 核对，可发现对整条记录链的改写',
     verifyBroken: '哈希链断裂：第一条异常记录 ID {id}（已校验 {n} 条）',
     actions: {
       create: '新增',

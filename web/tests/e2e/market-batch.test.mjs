@@ -239,6 +239,11 @@ test('institution: a file over 5,000 rows imports in the background with progres
     assert.equal((await o.sel('import-job-failed').innerText()).trim(), '1')
     await o.sel('import-failed-rows').waitFor()
     assert.equal(await o.sel('import-job-progress').getAttribute('aria-valuenow'), '100')
+    // The dialog lists the job again when reopened.
+    await o.page.locator('[data-test="import-dialog"] .el-dialog__headerbtn').click()
+    await o.sel('ach-import').click()
+    await o.sel('import-recent').waitFor()
+    assert.match(await o.sel('import-recent').innerText(), /big\.jsonl[\s\S]*100%/)
     await o.page.screenshot({ path: path.join(OUT, 'market-import-job.png') })
     const inst = await apiLogin('inst_jiaxing')
     const found = await inst.get(`/api/v1/achievements?q=${encodeURIComponent('浏览器批量导入成果')}&page_size=1`)

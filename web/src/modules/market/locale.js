@@ -141,6 +141,11 @@ const zh = {
     status_failed: '失败',
     status_cancelled: '已取消',
     failedRows: '下载失败行',
+    recent: '最近的后台导入（新增/更新/未变/失败）',
+    file: '文件',
+    state: '状态',
+    progress: '进度',
+    follow: '查看进度',
   },
   expert: {
     name: '姓名',
@@ -342,6 +347,11 @@ const en = {
     status_failed: 'Failed',
     status_cancelled: 'Cancelled',
     failedRows: 'Download failed rows',
+    recent: 'Recent background imports (added/updated/unchanged/failed)',
+    file: 'File',
+    state: 'Status',
+    progress: 'Progress',
+    follow: 'Follow',
   },
   expert: {
     name: 'Name',
