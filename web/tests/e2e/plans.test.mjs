@@ -201,10 +201,10 @@ async function fillNumber(page, name, value) {
 }
 
 test('the city officer edits the plan, adds a city target, splits it to counties and sees the split check', async () => {
-  const city = await loginPage('city_lishui')
+  const city = await kc.open('city_lishui')
   try {
     const { page, sel } = city
-    await page.goto(baseUrl + '/#/plans')
+    await page.goto(kc.baseUrl + '/#/plans')
     await sel('plans-table').waitFor()
     await page.locator('[data-test="plans-table"] .el-table__body tr', { hasText: 'LS-2024-KJFN' }).locator('[data-test="plan-link"]').click()
     await sel('plan-page').waitFor()
@@ -253,7 +253,7 @@ test('the city officer edits the plan, adds a city target, splits it to counties
     await page.waitForFunction(() => /不足/.test(document.querySelector('[data-test="split-check"]')?.textContent || ''))
     assert.match(await sel('target-value').textContent(), /1,?200/)
     await page.screenshot({ path: path.join(OUT, 'plans-split.png'), fullPage: true })
-    assert.deepEqual(await unresolved(page), [])
+    assert.deepEqual(await unregisteredTags(page), [])
     assert.deepEqual(city.problems, [])
   } finally {
     await city.context.close()
@@ -261,10 +261,10 @@ test('the city officer edits the plan, adds a city target, splits it to counties
 })
 
 test('the city recomputes every computed indicator from the indicator library; a county cannot', async () => {
-  const city = await loginPage('city_lishui')
+  const city = await kc.open('city_lishui')
   try {
     const { page, sel } = city
-    await page.goto(baseUrl + '/#/indicators')
+    await page.goto(kc.baseUrl + '/#/indicators')
     await page.locator('[data-test="indicators-table"] .el-table__body tr').first().waitFor()
     await sel('indicators-recompute').click()
     const msg = page.locator('.el-message--success', { hasText: '已重算' })
@@ -274,10 +274,10 @@ test('the city recomputes every computed indicator from the indicator library; a
   } finally {
     await city.context.close()
   }
-  const county = await loginPage('county_liandu')
+  const county = await kc.open('county_liandu')
   try {
     const { page, sel } = county
-    await page.goto(baseUrl + '/#/indicators')
+    await page.goto(kc.baseUrl + '/#/indicators')
     await page.locator('[data-test="indicators-table"] .el-table__body tr').first().waitFor()
     assert.equal(await sel('indicators-recompute').count(), 0)
   } finally {
