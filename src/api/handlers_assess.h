@@ -25,6 +25,7 @@ int api_tickets_summary(struct http_req *r);
 int api_tickets_get(struct http_req *r);
 int api_tickets_answer(struct http_req *r);
 int api_tickets_file_upload(struct http_req *r);
+int api_tickets_file_delete(struct http_req *r);
 int api_ticket_file_get(struct http_req *r);
 int api_tickets_close(struct http_req *r);
 int api_tickets_escalate(struct http_req *r);

@@ -341,6 +341,51 @@ int api_tickets_file_upload(struct http_req *r)
     return 0;
 }
 
+/* DELETE /api/v1/tickets/{id}/files/{fid} — the responsible unit removes an uploaded
+ * evidence file that no answer uses yet. */
+int api_tickets_file_delete(struct http_req *r)
+{
+    int64_t id, fid;
+    char region[7];
+    struct db *db = api_db(r);
+    if (!db || !api_id_param(r, 0, &id) || !api_id_param(r, 1, &fid) ||
+        !ticket_head(r, db, id, region))
+        return 0;
+    if (r->user.role->scope != SCOPE_ALL && strcmp(r->user.region_code, region) != 0) {
+        http_reply_error(r, 403, "not_responsible", NULL);
+        return 0;
+    }
+    char *name = NULL, stored[64] = "";
+    int rc = db_begin(db);
+    if (!rc)
+        rc = sup_file_remove(db, id, fid, &name, stored);
+    if (!rc) {
+        struct audit_ctx ctx = api_audit_ctx(r);
+        json_t *diff = json_pack("{s:{s:s},s:{s:I}}", "file", "before", name, "file_id", "before",
+                                 (json_int_t)fid);
+        rc = audit_write_diff(db, &ctx, "detach", "sup_ticket", id, diff);
+        json_decref(diff);
+    }
+    if (!rc)
+        rc = db_commit(db);
+    else
+        db_rollback(db);
+    free(name);
+    if (rc) {
+        api_fail(r, rc, NULL, NULL);
+        return 0;
+    }
+    plan_file_unlink(stored);
+    json_t *t = NULL;
+    rc = sup_get(db, &r->user.scope, id, &t);
+    if (rc)
+        api_fail(r, rc, NULL, NULL);
+    else
+        reply_obj(r, 200, t);
+    json_decref(t);
+    return 0;
+}
+
 /* GET /api/v1/ticket-files/{id} — an evidence file of a ticket in scope. */
 int api_ticket_file_get(struct http_req *r)
 {

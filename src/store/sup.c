@@ -302,6 +302,33 @@ int sup_file_add(struct db *db, int64_t ticket_id, const char *name, const char 
     return 0;
 }
 
+int sup_file_remove(struct db *db, int64_t ticket_id, int64_t fid, char **name, char stored[64])
+{
+    *name = NULL;
+    stored[0] = '\0';
+    struct db_stmt *st = db_query(db,
+                                  "SELECT name, stored_name FROM sup_files WHERE id = ? AND "
+                                  "ticket_id = ? AND event_id IS NULL",
+                                  "ii", fid, ticket_id);
+    if (!st)
+        return KC_ERR_DB;
+    int rc = db_step(st);
+    if (rc == DB_ROW) {
+        *name = strdup(db_col_text(st, 0));
+        snprintf(stored, 64, "%s", db_col_text(st, 1));
+    }
+    db_done(st);
+    if (rc != DB_ROW)
+        return rc < 0 ? rc : KC_ERR_NOT_FOUND;
+    rc = db_run(db_query(db, "DELETE FROM sup_files WHERE id = ?", "i", fid));
+    if (rc) {
+        free(*name);
+        *name = NULL;
+        return rc;
+    }
+    return 0;
+}
+
 int sup_file_read(struct db *db, const struct scope *sc, int64_t id, char **data, size_t *len,
                   char **name, char **mime)
 {

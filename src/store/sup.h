@@ -70,6 +70,12 @@ int sup_act(struct db *db, const struct audit_ctx *ctx, int64_t id,
  * names it in file_ids), inside the caller's transaction; *id receives the row. */
 int sup_file_add(struct db *db, int64_t ticket_id, const char *name, const char *mime,
                  const unsigned char *data, size_t len, int64_t user_id, int64_t *id) KC_MUST_CHECK;
+/* Deletes the row of evidence file fid of ticket_id while no answer uses it, inside the
+ * caller's transaction; *name receives its name (free it) and stored its stored file name,
+ * which the caller unlinks (plan_file_unlink) after committing. KC_ERR_NOT_FOUND when it
+ * is not an unused file of that ticket. */
+int sup_file_remove(struct db *db, int64_t ticket_id, int64_t fid, char **name,
+                    char stored[64]) KC_MUST_CHECK;
 /* Reads evidence file id when its ticket is in scope: malloc'd bytes in *data (the
  * caller frees), its name and mime as new strings (free them). */
 int sup_file_read(struct db *db, const struct scope *sc, int64_t id, char **data, size_t *len,

@@ -188,6 +188,14 @@ describe('answering and deciding', () => {
         assert.equal(f1.name, '技改项目清单.pdf');
         assert.equal(f1.mime, 'application/pdf');
         const f2 = assertOk(await up('county_liandu', '现场照片.png', png), 201);
+        // A wrong upload is removed before answering: only by the unit, only while unused.
+        const wrong = assertOk(await up('county_liandu', '传错的文件.pdf', pdf), 201);
+        assertError(await c.city_lishui.req('DELETE', `${path}/files/${wrong.id}`), 403, 'not_responsible');
+        assertError(await c.county_nanhu.req('DELETE', `${path}/files/${wrong.id}`), 404, 'not_found');
+        const removed = assertOk(await c.county_liandu.req('DELETE', `${path}/files/${wrong.id}`));
+        assert.ok(!removed.pending_files.some((f) => f.id === wrong.id));
+        assertError(await c.county_liandu.req('DELETE', `${path}/files/${wrong.id}`), 404, 'not_found');
+        assertError(await c.county_liandu.get(`/api/v1/ticket-files/${wrong.id}`), 404, 'not_found');
         const pending = assertOk(await c.county_liandu.get(path));
         assert.deepEqual(pending.pending_files.map((f) => f.id), [f1.id, f2.id]);
         // A file of another ticket, or an unknown id, cannot be named.
@@ -222,7 +230,10 @@ describe('answering and deciding', () => {
         // Answered: no more uploads until the city escalates.
         assertError(await up('county_liandu', 'late.pdf', pdf), 409, 'invalid_transition', 'status');
         const audit = assertOk(await c.admin.get(`/api/v1/audit?entity=sup_ticket&entity_id=${open.items[0].id}&page_size=50`));
-        assert.equal(audit.items.filter((x) => x.action === 'attach').length, 2);
+        assert.equal(audit.items.filter((x) => x.action === 'attach').length, 3);
+        assert.equal(audit.items.filter((x) => x.action === 'detach').length, 1);
+        // A file used by an answer can no longer be removed.
+        assertError(await c.county_liandu.req('DELETE', `${path}/files/${f1.id}`), 404, 'not_found');
     });
 });
 

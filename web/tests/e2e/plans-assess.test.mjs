@@ -113,6 +113,11 @@ test('the responsible county answers its ticket; the city closes it', async () =
     await sel('ticket-evidence').fill('莲都区科技局整改方案（2026）')
     // An evidence file: uploaded when chosen, listed, and sent with the answer.
     const pdf = Buffer.from('%PDF-1.4\n% kechuang e2e evidence\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n')
+    await sel('ticket-file').setInputFiles({ name: '传错了.pdf', mimeType: 'application/pdf', buffer: pdf })
+    const wrong = page.locator('[data-test="ticket-pending-files"] li', { hasText: '传错了.pdf' })
+    await wrong.waitFor()
+    await wrong.locator('button').click()
+    await wrong.waitFor({ state: 'detached' })
     await sel('ticket-file').setInputFiles({ name: '整改方案.pdf', mimeType: 'application/pdf', buffer: pdf })
     await page.locator('[data-test="ticket-pending-files"] li', { hasText: '整改方案.pdf' }).waitFor()
     await sel('ticket-answer').click()
