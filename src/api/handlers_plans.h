@@ -14,6 +14,7 @@ int api_targets_list(struct http_req *r);
 int api_targets_get(struct http_req *r);
 int api_targets_create(struct http_req *r);
 int api_targets_patch(struct http_req *r);
+int api_targets_delete(struct http_req *r);
 /* Indicators, formulas, responsible units. */
 int api_indicators_list(struct http_req *r);
 int api_indicators_get(struct http_req *r);

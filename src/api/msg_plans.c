@@ -4,6 +4,10 @@
 #include <stddef.h>
 
 const struct msg msg_plans_errors[] = {
+    {"target_has_splits", "该目标已分解到下级地区，请先删除分解目标",
+     "County targets are split from this target: delete them first"},
+    {"target_has_tickets", "该目标有督查记录，不能删除（督查历史需保留）",
+     "Supervision tickets name this target: it cannot be deleted (their history is kept)"},
     {"computed_indicator", "%s由平台数据自动计算，无需上报",
      "%s is computed from the platform's records and is not reported"},
     {"region_outside_plan", "%s不在该规划的发文地区范围内",

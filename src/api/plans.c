@@ -835,6 +835,62 @@ int api_targets_patch(struct http_req *r)
     return save_target(r, id);
 }
 
+/* DELETE /api/v1/targets/{id} — removes a target added by mistake, with its milestones.
+ * Refused (409) while county targets are split from it or a supervision ticket names it
+ * (their history must keep its subject); frozen assessment values keep their numbers. */
+int api_targets_delete(struct http_req *r)
+{
+    int64_t id;
+    struct db *db = api_db(r);
+    if (!db || !api_id_param(r, 0, &id))
+        return 0;
+    int rc = db_begin(db);
+    if (rc) {
+        api_fail(r, rc, NULL, NULL);
+        return 0;
+    }
+    struct plan_scope ps;
+    plan_scope_of(&r->user, &ps);
+    json_t *before = NULL;
+    rc = plan_target_visible(db, &ps, id, NULL);
+    if (!rc && !(before = target_record(db, id)))
+        rc = KC_ERR_DB;
+    int64_t children = 0, tickets = 0;
+    if (!rc)
+        rc = db_scalar(db_query(db, "SELECT count(*) FROM targets WHERE parent_id = ?", "i", id),
+                       &children);
+    if (!rc)
+        rc = db_scalar(db_query(db,
+                                "SELECT count(*) FROM sup_tickets WHERE subject_kind = 'target' "
+                                "AND subject_id = ?",
+                                "i", id),
+                       &tickets);
+    if (!rc && (children || tickets)) {
+        db_rollback(db);
+        http_reply_error(r, 409, children ? "target_has_splits" : "target_has_tickets", NULL);
+        json_decref(before);
+        return 0;
+    }
+    if (!rc)
+        rc = db_run(db_query(db, "DELETE FROM target_milestones WHERE target_id = ?", "i", id));
+    if (!rc)
+        rc = db_run(db_query(db, "DELETE FROM targets WHERE id = ?", "i", id));
+    if (!rc) {
+        struct audit_ctx ctx = api_audit_ctx(r);
+        rc = audit_write(db, &ctx, "delete", "target", id, before, NULL);
+    }
+    json_decref(before);
+    if (!rc)
+        rc = db_commit(db);
+    if (rc) {
+        db_rollback(db);
+        api_fail(r, rc, NULL, NULL);
+        return 0;
+    }
+    reply_json(r, 200, json_pack("{s:b}", "ok", 1));
+    return 0;
+}
+
 /* ---- indicators, formulas, units ------------------------------------------------------- */
 
 #define IND_SELECT                                                                                 \

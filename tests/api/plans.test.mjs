@@ -325,6 +325,27 @@ describe('targets', () => {
         assertError(await c.county_liandu.get(`/api/v1/targets/${parent.id}`), 404, 'not_found');
     });
 
+    test('a target added by mistake can be deleted, not while it has splits or tickets', async () => {
+        const planId = plans['LS-2024-KJFN'].id;
+        const base = { plan_id: planId, task_code: 'T7', indicator_code: 'hnte_count', comparator: '>=', target_year: year + 1 };
+        const t = assertOk(await c.city_lishui.post('/api/v1/targets', { ...base, code: 'DEL.1', region_code: '331100', target_value: 50, split_rule: 'sum' }), 201);
+        const kid = assertOk(await c.city_lishui.post('/api/v1/targets', { ...base, code: 'DEL.1-331102', region_code: '331102', target_value: 20, parent_id: t.id }), 201);
+        assertError(await c.county_liandu.del(`/api/v1/targets/${kid.id}`), 403, 'forbidden');
+        assertError(await c.city_jiaxing.del(`/api/v1/targets/${t.id}`), 404, 'not_found');
+        assertError(await c.city_lishui.del(`/api/v1/targets/${t.id}`), 409, 'target_has_splits');
+        const en = await c.city_lishui.del(`/api/v1/targets/${t.id}`, { lang: 'en' });
+        assert.match(en.json.error.message, /split/);
+        assertOk(await c.city_lishui.del(`/api/v1/targets/${kid.id}`));
+        assertOk(await c.city_lishui.del(`/api/v1/targets/${t.id}`));
+        assertError(await c.city_lishui.get(`/api/v1/targets/${t.id}`), 404, 'not_found');
+        const au = assertOk(await c.admin.get(`/api/v1/audit?entity=target&entity_id=${t.id}`));
+        assert.ok(au.items.some((e) => e.action === 'delete'), 'the deletion is audited');
+        // a target a supervision ticket names keeps its subject
+        const ticketed = assertOk(await c.admin.get('/api/v1/tickets?page_size=200')).items.find((x) => x.subject_kind === 'target');
+        assert.ok(ticketed, 'the demo has target tickets');
+        assertError(await c.admin.del(`/api/v1/targets/${ticketed.subject_id}`), 409, 'target_has_tickets');
+    });
+
     test('a target detail has its series, trend, milestones and responsible units', async () => {
         const t = assertOk(await c.city_lishui.get(`/api/v1/targets?plan_id=${plans['LS-2024-KJFN'].id}&indicator=tech_renovation_coverage`)).items[0];
         const d = assertOk(await c.city_lishui.get(`/api/v1/targets/${t.id}`));

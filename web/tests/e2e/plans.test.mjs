@@ -253,6 +253,19 @@ test('the city officer edits the plan, adds a city target, splits it to counties
     await page.waitForFunction(() => /不足/.test(document.querySelector('[data-test="split-check"]')?.textContent || ''))
     assert.match(await sel('target-value').textContent(), /1,?200/)
     await page.screenshot({ path: path.join(OUT, 'plans-split.png'), fullPage: true })
+
+    // A target with splits cannot be deleted; a county share added by mistake can.
+    await sel('target-delete').click()
+    await page.locator('.el-message-box__btns .el-button--primary').click()
+    await page.locator('.el-message--error', { hasText: '已分解' }).waitFor()
+    const childHref = await page.locator('.page-card a[href*="/targets/"]').first().getAttribute('href')
+    await page.goto(kc.baseUrl + '/' + childHref.replace(/^\/+/, ''))
+    await page.reload()
+    await sel('target-page').waitFor()
+    await sel('target-delete').click()
+    await page.locator('.el-message-box__btns .el-button--primary').click()
+    await sel('plan-page').waitFor()
+    await page.locator('.el-message--success', { hasText: '目标已删除' }).waitFor()
     assert.deepEqual(await unregisteredTags(page), [])
     assert.deepEqual(city.problems, [])
   } finally {

@@ -76,6 +76,9 @@ const zh = {
   tform: {
     create: '新增目标',
     edit: '编辑目标',
+    delete: '删除目标',
+    deleteConfirm: '确定删除该目标？仅用于删除误加的目标；已分解或有督查记录的目标不能删除。',
+    deleted: '目标已删除',
     basis: '口径',
     level: '存量（年末水平）',
     annual: '年度（当年发生）',
@@ -246,6 +249,9 @@ const en = {
   tform: {
     create: 'Add target',
     edit: 'Edit target',
+    delete: 'Delete target',
+    deleteConfirm: 'Delete this target? Only for a target added by mistake; one with splits or supervision tickets cannot be deleted.',
+    deleted: 'Target deleted',
     basis: 'Basis',
     level: 'Level (year-end stock)',
     annual: 'Annual (within the year)',
