@@ -355,6 +355,13 @@ test('the city officer edits the plan, adds a city target, splits it to counties
     await sel('tform-save').click()
     await page.waitForFunction(() => /不足/.test(document.querySelector('[data-test="split-check"]')?.textContent || ''))
     assert.match(await sel('target-value').textContent(), /1,?200/)
+    // A yearly milestone on the way.
+    await sel('target-edit').click()
+    await sel('tform-ms-add').click()
+    await fillNumber(page, 'tform-ms-year-0', 2025)
+    await fillNumber(page, 'tform-ms-value-0', 900)
+    await sel('tform-save').click()
+    await page.waitForFunction(() => /2025: >= 900/.test(document.querySelector('[data-test="target-page"]')?.textContent || ''))
     await page.screenshot({ path: path.join(OUT, 'plans-split.png'), fullPage: true })
 
     // A target with splits cannot be deleted; a county share added by mistake can.
