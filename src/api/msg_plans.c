@@ -4,6 +4,9 @@
 #include <stddef.h>
 
 const struct msg msg_plans_errors[] = {
+    {"invalid_milestones", "%s须为年度里程碑列表：每项有年份（不晚于目标年份、不重复）和数值",
+     "%s must be yearly milestones: each with a year (not after the target year, no repeats) "
+     "and a value"},
     {"target_has_splits", "该目标已分解到下级地区，请先删除分解目标",
      "County targets are split from this target: delete them first"},
     {"target_has_tickets", "该目标有督查记录，不能删除（督查历史需保留）",

@@ -504,8 +504,59 @@ static const struct field_spec target_fields[] = {
     {"split_weight", FT_NUM_NULL, false, 0},
     {"text", FT_STR_NULL, false, 2000},
     {"note", FT_STR_NULL, false, 2000},
+    {"milestones", FT_ARRAY, false, 0},
     {NULL, 0, 0, 0},
 };
+
+/* Checks the optional "milestones" member: [{year, value, comparator?, text?}], years
+ * distinct and not after target_year. Replies 422 naming `milestones` and returns false. */
+static bool milestones_ok(struct http_req *r, json_t *o)
+{
+    json_t *ms = json_object_get(o, "milestones");
+    if (!ms)
+        return true;
+    int64_t ty = json_integer_value(json_object_get(o, "target_year"));
+    size_t i, j;
+    json_t *m, *m2;
+    json_array_foreach(ms, i, m) {
+        json_t *y = json_object_get(m, "year"), *v = json_object_get(m, "value");
+        json_t *c = json_object_get(m, "comparator"), *t = json_object_get(m, "text");
+        bool ok = json_is_object(m) && json_is_integer(y) && json_integer_value(y) >= 1949 &&
+                  (!ty || json_integer_value(y) <= ty) && json_is_number(v) &&
+                  (!c || json_is_null(c) || (json_is_string(c) && plan_cmp_parse(json_string_value(c), &(enum plan_cmp){0}))) &&
+                  (!t || json_is_null(t) || (json_is_string(t) && json_string_length(t) <= 500));
+        json_array_foreach(ms, j, m2) if (ok && j < i && json_equal(json_object_get(m2, "year"), y)) ok = false;
+        if (!ok) {
+            http_reply_error(r, 422, "invalid_milestones", "milestones");
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Replaces the milestones of target id with the "milestones" member when it is present. */
+static int milestones_write(struct db *db, int64_t id, json_t *o)
+{
+    json_t *ms = json_object_get(o, "milestones");
+    if (!ms)
+        return 0;
+    int rc = db_run(db_query(db, "DELETE FROM target_milestones WHERE target_id = ?", "i", id));
+    size_t i;
+    json_t *m;
+    json_array_foreach(ms, i, m) {
+        if (rc)
+            break;
+        json_t *c = json_object_get(m, "comparator"), *t = json_object_get(m, "text");
+        rc = db_run(db_query(db,
+                             "INSERT INTO target_milestones(target_id, year, comparator, value, "
+                             "text) VALUES(?, ?, ?, ?, ?)",
+                             "iisds", id, (int64_t)json_integer_value(json_object_get(m, "year")),
+                             json_is_string(c) ? json_string_value(c) : NULL,
+                             json_number_value(json_object_get(m, "value")),
+                             json_is_string(t) ? json_string_value(t) : NULL));
+    }
+    return rc;
+}
 
 /* A number member or NAN. */
 static double num(json_t *o, const char *k)
@@ -726,7 +777,10 @@ static json_t *target_record(struct db *db, int64_t id)
         "SELECT t.plan_id, k.code AS task_code, i.code AS indicator_code, t.code, t.region_code, "
         "t.chain, t.basis, t.comparator, t.target_value, t.target_value_max, t.target_year, "
         "t.baseline_year, t.baseline_value, t.parent_id, t.split_rule, t.split_weight, t.text, "
-        "t.note, t.kind FROM targets t JOIN plan_tasks k ON k.id = t.task_id "
+        "t.note, t.kind, (SELECT json_group_array(json_object('year', m.year, 'value', m.value, "
+        "'comparator', m.comparator, 'text', m.text)) FROM (SELECT * FROM target_milestones "
+        "WHERE target_id = t.id ORDER BY year) m) AS milestones_json "
+        "FROM targets t JOIN plan_tasks k ON k.id = t.task_id "
         "JOIN indicators i ON i.id = t.indicator_id WHERE t.id = ?",
         "i", id);
     json_t *o = NULL;
@@ -783,7 +837,7 @@ static int save_target(struct http_req *r, int64_t id)
         rec = json_incref(body);
     }
     struct target_refs refs;
-    if (!target_validate(r, db, rec, id, &refs)) {
+    if (!milestones_ok(r, rec) || !target_validate(r, db, rec, id, &refs)) {
         db_rollback(db);
         goto out;
     }
@@ -791,6 +845,8 @@ static int save_target(struct http_req *r, int64_t id)
         json_object_set(rec, "target_value", json_object_get(before, "target_value"));
     int64_t tid = id;
     rc = target_write(r, db, rec, &refs, &tid);
+    if (!rc)
+        rc = milestones_write(db, tid, body);
     if (!rc)
         after = target_record(db, tid);
     if (!rc) {

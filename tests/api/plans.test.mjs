@@ -346,6 +346,24 @@ describe('targets', () => {
         assertError(await c.admin.del(`/api/v1/targets/${ticketed.subject_id}`), 409, 'target_has_tickets');
     });
 
+    test('milestones are set and replaced with the target; bad ones name the field', async () => {
+        const planId = plans['LS-2024-KJFN'].id;
+        const base = { plan_id: planId, task_code: 'T7', indicator_code: 'hnte_count', comparator: '>=', region_code: '331100', target_year: year + 2 };
+        const t = assertOk(await c.city_lishui.post('/api/v1/targets', { ...base, code: 'MS.1', target_value: 80, milestones: [{ year: year + 1, value: 60 }] }), 201);
+        assert.deepEqual(t.milestones.map((m) => [m.year, m.value]), [[year + 1, 60]]);
+        const p = assertOk(await c.city_lishui.patch(`/api/v1/targets/${t.id}`, { milestones: [{ year: year, value: 40 }, { year: year + 1, value: 65, text: '力争' }] }));
+        assert.deepEqual(p.milestones.map((m) => [m.year, m.value]), [[year, 40], [year + 1, 65]]);
+        for (const bad of [[{ year: year + 5, value: 1 }], [{ year, value: 'x' }], [{ year, value: 1 }, { year, value: 2 }], ['x'], [{ year, value: 1, comparator: '~' }]]) {
+            assertError(await c.city_lishui.patch(`/api/v1/targets/${t.id}`, { milestones: bad }), 422, 'invalid_milestones', 'milestones', JSON.stringify(bad));
+        }
+        const kept = assertOk(await c.city_lishui.get(`/api/v1/targets/${t.id}`));
+        assert.equal(kept.milestones.length, 2, 'a refused change kept the milestones');
+        assertOk(await c.city_lishui.patch(`/api/v1/targets/${t.id}`, { note: '只改备注' }));
+        assert.equal(assertOk(await c.city_lishui.get(`/api/v1/targets/${t.id}`)).milestones.length, 2, 'a PATCH without milestones keeps them');
+        assertOk(await c.city_lishui.patch(`/api/v1/targets/${t.id}`, { milestones: [] }));
+        assert.equal(assertOk(await c.city_lishui.get(`/api/v1/targets/${t.id}`)).milestones.length, 0);
+    });
+
     test('a target detail has its series, trend, milestones and responsible units', async () => {
         const t = assertOk(await c.city_lishui.get(`/api/v1/targets?plan_id=${plans['LS-2024-KJFN'].id}&indicator=tech_renovation_coverage`)).items[0];
         const d = assertOk(await c.city_lishui.get(`/api/v1/targets/${t.id}`));
