@@ -2,6 +2,9 @@
 #ifndef KC_API_HANDLERS_PLANS_H
 #define KC_API_HANDLERS_PLANS_H
 
+#include <stddef.h>
+#include <stdint.h>
+
 struct http_req;
 
 /* Plans (api/plans.c). */
@@ -36,5 +39,10 @@ int api_obs_verify(struct http_req *r);
 int api_obs_reject(struct http_req *r);
 int api_obs_file_upload(struct http_req *r);
 int api_obs_file_get(struct http_req *r);
+
+/* Replies with an evidence file (observations, tickets): its type, named
+ * PREFIX-ID.EXT for an ASCII header; takes ownership of data, name and mime. */
+void api_evidence_reply(struct http_req *r, const char *prefix, int64_t id, char *data,
+                        size_t len, char *name, char *mime);
 
 #endif

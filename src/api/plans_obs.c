@@ -422,6 +422,14 @@ int api_obs_file_get(struct http_req *r)
         api_fail(r, rc, NULL, NULL);
         return 0;
     }
+    api_evidence_reply(r, "evidence", id, data, len, name, mime);
+    return 0;
+}
+
+/* See api/handlers_plans.h. */
+void api_evidence_reply(struct http_req *r, const char *prefix, int64_t id, char *data,
+                        size_t len, char *name, char *mime)
+{
     /* The download is named by id and type (an ASCII header); the JSON keeps the name. */
     const char *ext = strstr(mime, "pdf")     ? ".pdf"
                       : strstr(mime, "png")   ? ".png"
@@ -429,10 +437,9 @@ int api_obs_file_get(struct http_req *r)
                       : strstr(mime, "sheet") ? ".xlsx"
                                               : ".docx";
     char fname[64];
-    snprintf(fname, sizeof(fname), "evidence-%lld%s", (long long)id, ext);
+    snprintf(fname, sizeof(fname), "%s-%lld%s", prefix, (long long)id, ext);
     const char *m = arena_strdup(&r->arena, mime), *n = arena_strdup(&r->arena, fname);
     free(mime);
     free(name);
     http_reply_bytes(r, 200, m, data, len, n);
-    return 0;
 }

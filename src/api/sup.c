@@ -2,6 +2,7 @@
  * ticket with its history, answer, close, escalate, open by hand, sweep on demand. */
 #include "api/api.h"
 #include "api/handlers_assess.h"
+#include "api/handlers_plans.h"
 #include "core/timeutil.h"
 #include "db/db.h"
 #include "core/utf8.h"
@@ -400,18 +401,7 @@ int api_ticket_file_get(struct http_req *r)
         api_fail(r, rc, NULL, NULL);
         return 0;
     }
-    /* The download is named by id and type (an ASCII header); the ticket keeps the name. */
-    const char *ext = strstr(mime, "pdf")     ? ".pdf"
-                      : strstr(mime, "png")   ? ".png"
-                      : strstr(mime, "jpeg")  ? ".jpg"
-                      : strstr(mime, "sheet") ? ".xlsx"
-                                              : ".docx";
-    char fname[64];
-    snprintf(fname, sizeof(fname), "ticket-evidence-%lld%s", (long long)id, ext);
-    const char *m = arena_strdup(&r->arena, mime), *n = arena_strdup(&r->arena, fname);
-    free(mime);
-    free(name);
-    http_reply_bytes(r, 200, m, data, len, n);
+    api_evidence_reply(r, "ticket-evidence", id, data, len, name, mime);
     return 0;
 }
 
