@@ -40,6 +40,9 @@ int api_obs_reject(struct http_req *r);
 int api_obs_file_upload(struct http_req *r);
 int api_obs_file_get(struct http_req *r);
 
+/* Checks an evidence upload (?name= and the body: size, type by content); returns its
+ * MIME type and sets *name, or replies 4xx naming the field and returns NULL. */
+const char *api_evidence_check(struct http_req *r, const char **name);
 /* Replies with an evidence file (observations, tickets): its type, named
  * PREFIX-ID.EXT for an ASCII header; takes ownership of data, name and mime. */
 void api_evidence_reply(struct http_req *r, const char *prefix, int64_t id, char *data,

@@ -355,26 +355,11 @@ int api_obs_file_upload(struct http_req *r)
     struct db *db = api_db(r);
     if (!db || !api_id_param(r, 0, &id))
         return 0;
-    const char *name = api_qparam(r, "name");
-    if (!name || utf8_len(name) > 200 || !utf8_valid(name, strlen(name)) ||
-        strpbrk(name, "/\\\"\r\n\t") != NULL) {
-        http_reply_error(r, 422, name ? "invalid_value" : "required", "name");
+    const char *name;
+    const char *mime = api_evidence_check(r, &name);
+    if (!mime)
         return 0;
-    }
-    if (r->body.len == 0) {
-        http_reply_error(r, 422, "required", "file");
-        return 0;
-    }
-    if (r->body.len > PLAN_FILE_MAX_BYTES) {
-        http_reply_error(r, 413, "too_large", "file");
-        return 0;
-    }
     const unsigned char *data = (const unsigned char *)r->body.data;
-    const char *mime = plan_file_sniff(data, r->body.len, name);
-    if (!mime) {
-        http_reply_error(r, 422, "file_type", "file");
-        return 0;
-    }
     json_t *before = NULL;
     int64_t fid = 0;
     int rc = db_begin(db);
@@ -424,6 +409,31 @@ int api_obs_file_get(struct http_req *r)
     }
     api_evidence_reply(r, "evidence", id, data, len, name, mime);
     return 0;
+}
+
+/* See api/handlers_plans.h. */
+const char *api_evidence_check(struct http_req *r, const char **name_out)
+{
+    const char *name = api_qparam(r, "name");
+    *name_out = name;
+    if (!name || utf8_len(name) > 200 || !utf8_valid(name, strlen(name)) ||
+        strpbrk(name, "/\\\"\r\n\t") != NULL) {
+        http_reply_error(r, 422, name ? "invalid_value" : "required", "name");
+        return NULL;
+    }
+    if (r->body.len == 0) {
+        http_reply_error(r, 422, "required", "file");
+        return NULL;
+    }
+    if (r->body.len > PLAN_FILE_MAX_BYTES) {
+        http_reply_error(r, 413, "too_large", "file");
+        return NULL;
+    }
+    const char *mime =
+        plan_file_sniff((const unsigned char *)r->body.data, r->body.len, name);
+    if (!mime)
+        http_reply_error(r, 422, "file_type", "file");
+    return mime;
 }
 
 /* See api/handlers_plans.h. */

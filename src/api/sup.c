@@ -291,26 +291,11 @@ int api_tickets_file_upload(struct http_req *r)
         http_reply_error(r, 409, "invalid_transition", "status");
         return 0;
     }
-    const char *name = api_qparam(r, "name");
-    if (!name || utf8_len(name) > 200 || !utf8_valid(name, strlen(name)) ||
-        strpbrk(name, "/\\\"\r\n\t") != NULL) {
-        http_reply_error(r, 422, name ? "invalid_value" : "required", "name");
+    const char *name;
+    const char *mime = api_evidence_check(r, &name);
+    if (!mime)
         return 0;
-    }
-    if (r->body.len == 0) {
-        http_reply_error(r, 422, "required", "file");
-        return 0;
-    }
-    if (r->body.len > PLAN_FILE_MAX_BYTES) {
-        http_reply_error(r, 413, "too_large", "file");
-        return 0;
-    }
     const unsigned char *data = (const unsigned char *)r->body.data;
-    const char *mime = plan_file_sniff(data, r->body.len, name);
-    if (!mime) {
-        http_reply_error(r, 422, "file_type", "file");
-        return 0;
-    }
     if (pending >= 2 * SUP_MAX_FILES) {
         http_reply_error(r, 422, "too_many_files", "file");
         return 0;
